@@ -45,6 +45,9 @@ final class ExportCef implements ExportLines.Encoder {
     }
 
     private static void custom(StringBuilder sb, int n, String label, String value) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
         ext(sb, "cs" + n + "Label", label);
         ext(sb, "cs" + n, value);
     }
