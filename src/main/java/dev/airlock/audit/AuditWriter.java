@@ -17,7 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -62,6 +62,7 @@ final class AuditWriter implements AuditLog {
     private final PreparedStatement head;
     private final PreparedStatement lastCheckpoint;
     private final PreparedStatement rowTime;
+    private final Statement tx;
     private final AuditChain chain = new AuditChain();
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -101,7 +102,7 @@ final class AuditWriter implements AuditLog {
             this.head = conn.prepareStatement("SELECT seq, hash, time FROM audit ORDER BY seq DESC LIMIT 1");
             this.lastCheckpoint = conn.prepareStatement("SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1");
             this.rowTime = conn.prepareStatement("SELECT time FROM audit WHERE seq = ?");
-            conn.commit();
+            this.tx = conn.createStatement();
         } catch (SQLException e) {
             closeQuietly();
             throw db.classify("opening the audit log", e);
@@ -215,31 +216,29 @@ final class AuditWriter implements AuditLog {
     private void commit(List<Request> batch) {
         @Nullable Checkpoint cp = null;
         try {
+            begin();
             Head h = readHead();
             for (Request r : batch) {
                 if (r.change != null) {
-                    Savepoint sp = conn.setSavepoint();
+                    tx.execute("SAVEPOINT change");
                     try {
                         r.result = r.change.apply(handle);
                     } catch (Throwable t) {
-                        conn.rollback(sp);
+                        tx.execute("ROLLBACK TO change");
+                        tx.execute("RELEASE change");
                         r.failure = t;
                         continue;
                     }
                     h = insert(h, r);
-                    conn.releaseSavepoint(sp);
+                    tx.execute("RELEASE change");
                 } else {
                     h = insert(h, r);
                 }
             }
             cp = checkpointRowIfDue(h, false);
-            conn.commit();
+            commitTx();
         } catch (Throwable t) {
-            try {
-                conn.rollback();
-            } catch (SQLException ignored) {
-                // the connection is unusable; the callers are told below
-            }
+            rollbackQuietly();
             AuditException failure = new AuditException(ExitCode.RUNTIME, "could not write the audit log of tenant '"
                     + db.tenant() + "' (" + db.classify("appending", t).getMessage() + "); the action was not performed", t);
             for (Request r : batch) {
@@ -344,18 +343,15 @@ final class AuditWriter implements AuditLog {
     private void checkpointIfDue(boolean closing) {
         Checkpoint cp;
         try {
+            begin();
             cp = checkpointRowIfDue(readHead(), closing);
             if (cp == null) {
-                conn.rollback();
+                rollbackQuietly();
                 return;
             }
-            conn.commit();
+            commitTx();
         } catch (Throwable t) {
-            try {
-                conn.rollback();
-            } catch (SQLException ignored) {
-                // logged below
-            }
+            rollbackQuietly();
             LOG.warn("audit checkpoint for tenant {} failed: {}", db.tenant(), t.toString());
             return;
         }
@@ -466,6 +462,27 @@ final class AuditWriter implements AuditLog {
     private static void fail(Request r, Throwable t) {
         r.failure = t instanceof AuditException ? t : new AuditException(ExitCode.RUNTIME, "the audit writer stopped: " + t, t);
         r.done.complete(null);
+    }
+
+    /*
+     * Transactions are driven by explicit statements on an autocommit connection: with autocommit
+     * off, sqlite-jdbc opens the next transaction right after each commit, which in IMMEDIATE mode
+     * would hold the write lock between batches and shut other processes out.
+     */
+    private void begin() throws SQLException {
+        tx.execute("BEGIN IMMEDIATE");
+    }
+
+    private void commitTx() throws SQLException {
+        tx.execute("COMMIT");
+    }
+
+    private void rollbackQuietly() {
+        try {
+            tx.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction was open, or the connection is unusable; callers are told separately
+        }
     }
 
     private void closeQuietly() {

@@ -151,14 +151,13 @@ public final class TenantDb implements AutoCloseable {
     }
 
     /**
-     * A new connection whose transactions start with {@code BEGIN IMMEDIATE}, taking the write lock
-     * up front so that reading the chain head and appending cannot interleave with another process.
+     * A new autocommit connection for a writer that drives its own transactions with
+     * {@code BEGIN IMMEDIATE}, taking the write lock up front so that reading the chain head and
+     * appending cannot interleave with another process.
      */
     public Connection openWriterConnection() {
         try {
-            Connection c = dataSource(file, SQLiteConfig.TransactionMode.IMMEDIATE).getConnection();
-            c.setAutoCommit(false);
-            return c;
+            return dataSource(file, SQLiteConfig.TransactionMode.IMMEDIATE).getConnection();
         } catch (SQLException e) {
             throw classify("opening a writer", e);
         }
