@@ -40,13 +40,19 @@ final class ExportDatadog implements AuditExporter {
         while (rows.hasNext()) {
             String entry = encode(rows.next());
             long size = entry.getBytes(StandardCharsets.UTF_8).length;
-            if (!batch.isEmpty() && (batch.size() == MAX_ENTRIES || batchBytes + size > MAX_BATCH_BYTES)) {
+            if (!batch.isEmpty() && batchBytes + size > MAX_BATCH_BYTES) {
                 flush(batch, out);
                 batchBytes = 0;
             }
             batch.add(entry);
             batchBytes += size;
             count++;
+            // A full batch goes out before the next row is read, so a slow row source never
+            // holds back a batch that is ready.
+            if (batch.size() == MAX_ENTRIES) {
+                flush(batch, out);
+                batchBytes = 0;
+            }
         }
         if (!batch.isEmpty()) {
             flush(batch, out);

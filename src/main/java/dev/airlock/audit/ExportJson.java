@@ -146,9 +146,9 @@ final class ExportJson {
 
     /**
      * sumo: newline-delimited JSON for a Sumo Logic HTTP Logs source, which treats each line of the
-     * request body as one message (Sumo docs, "Upload Logs to an HTTP Source"). The ISO-8601
-     * {@code timestamp} comes first because Sumo's timestamp detection looks at the start of a
-     * message.
+     * request body as one message once the source's multiline processing is off (Sumo docs,
+     * "Upload Logs to an HTTP Source", "Collecting Multiline Logs"). The ISO-8601 {@code timestamp}
+     * comes first because Sumo's automatic timestamp detection takes the first timestamp it finds.
      */
     static ExportLines.Encoder sumo(ExportContext c) {
         return r -> line(g -> {
