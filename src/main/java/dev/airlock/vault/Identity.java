@@ -94,19 +94,26 @@ public final class Identity {
                 throw VaultException.integrity("the peer's X25519 public key must be 32 bytes");
             }
             byte[] key = agreementKey.toByteArray(SecretAccess.INSECURE_ACCESS);
-            byte[] shared = new byte[32];
             try {
-                X25519Agreement agreement = new X25519Agreement();
-                agreement.init(new X25519PrivateKeyParameters(key));
-                agreement.calculateAgreement(new X25519PublicKeyParameters(peerPublicKey), shared, 0);
-                return SecretBytes.adopt(shared);
-            } catch (IllegalStateException lowOrder) {
-                Crypto.wipe(shared);
-                throw VaultException.integrity("the peer's X25519 public key is invalid (low order point); refusing it");
+                return SecretBytes.adopt(x25519(key, peerPublicKey));
             } finally {
                 Crypto.wipe(key);
             }
         });
+    }
+
+    /** Raw X25519 (RFC 7748 section 5) refusing an all-zero result (section 6.1). */
+    static byte[] x25519(byte[] privateKey, byte[] peerPublicKey) {
+        byte[] shared = new byte[32];
+        try {
+            X25519Agreement agreement = new X25519Agreement();
+            agreement.init(new X25519PrivateKeyParameters(privateKey));
+            agreement.calculateAgreement(new X25519PublicKeyParameters(peerPublicKey), shared, 0);
+            return shared;
+        } catch (IllegalStateException lowOrder) {
+            Crypto.wipe(shared);
+            throw VaultException.integrity("the peer's X25519 public key is invalid (low order point); refusing it");
+        }
     }
 
     /**
