@@ -37,10 +37,10 @@ final class Catalog {
                 1, 40, 200, false, true, HIGH_ENTROPY, rank));
         r.add(new Rule("aws-session-token",
                 List.of("session_token", "sessiontoken", "security_token", "securitytoken", "session-token"), false,
-                "(?i:[a-z0-9_.-]{0,30}(?:session|security)[_-]?token)" + ASSIGN + "[\"']?([A-Za-z0-9/+=]{100,2048})",
+                "(?i:[a-z0-9_.-]{0,30}(?:session|security)[_-]?token)" + ASSIGN + "[\"']?([A-Za-z0-9/+=]{100,})",
                 1, 40, 2200, false, true, HIGH_ENTROPY, rank));
         r.add(new Rule("aws-session-token", List.of("IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz"), true,
-                "(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{80,2048}", 0, 0, 2100, true, true, ANY, rank));
+                "(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+=]{80,}", 0, 0, 2100, true, true, ANY, rank));
         r.add(new Rule("github-token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), true,
                 "gh[pousr]_[A-Za-z0-9]{36}", 0, 0, 40, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("github-token", List.of("github_pat_"), true,
@@ -82,7 +82,7 @@ final class Catalog {
         r.add(new Rule("twilio-api-key", List.of("SK"), true,
                 "SK[0-9a-fA-F]{32}", 0, 0, 34, true, true, HIGH_ENTROPY, rank));
         r.add(new Rule("sendgrid-api-key", List.of("SG."), true,
-                "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}", 0, 0, 68, true, true, NOT_EXAMPLE, rank));
+                "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}", 0, 0, 69, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("mailgun-api-key", List.of("key-"), false,
                 "(?:pub)?key-[0-9a-f]{32}", 0, 3, 43, true, true, HIGH_ENTROPY, rank));
         r.add(new Rule("npm-token", List.of("npm_"), true,
@@ -133,10 +133,10 @@ final class Catalog {
                 Catalog::connectionString, rank));
         r.add(new Rule("authorization-header", List.of("authorization"), false,
                 "(?i:authorization)" + ASSIGN + "[\"']?(?i:(?:bearer|basic|token|digest|apikey|bot)[ \\t]+)?"
-                        + "([A-Za-z0-9._~+/=-]{8,4096})",
+                        + "([A-Za-z0-9._~+/=-]{8,})",
                 1, 0, 4200, false, true, (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v) && hasDigit(v), rank));
         r.add(new Rule("authorization-header", List.of("bearer"), false,
-                "(?i:bearer)[ \\t]+([A-Za-z0-9._~+/-]{20,4096}=*)", 1, 0, 4200, true, true,
+                "(?i:bearer)[ \\t]+([A-Za-z0-9._~+/-]{20,}=*)", 1, 0, 4200, true, true,
                 (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v) && hasDigit(v) && Checks.entropy(v) >= 3.0, rank));
         r.add(new Rule("authorization-header",
                 List.of("x-api-key", "x-auth-token", "x-goog-api-key", "api-key:", "x-access-token"), false,
@@ -155,6 +155,9 @@ final class Catalog {
                         + "(?:\"([^\"\\\\\\r\\n]{1,200})\"|'([^'\\\\\\r\\n]{1,200})'|([^\\s\"'`,;(){}\\[\\]<>]{1,200}))",
                 Rule.FIRST_GROUP, 50, 320, false, false,
                 (t, ms, vs, ve, v) -> {
+                    if (ms >= 3 && t.charAt(ms - 1) == '/' && t.charAt(ms - 2) == '/' && t.charAt(ms - 3) == ':') {
+                        return false; // URL userinfo: the url-password detector owns it
+                    }
                     boolean quoted = vs > 0 && (t.charAt(vs - 1) == '"' || t.charAt(vs - 1) == '\'');
                     return Checks.plausibleSecret(v, quoted);
                 }, rank));

@@ -142,7 +142,8 @@ final class Checks {
             "changeme", "change_me", "change-me", "changeit", "example", "sample", "placeholder",
             "dummy", "redacted", "your", "xxxx", "****", "....", "<", ">", "${", "{{", "}}", "$(",
             "%(", "todo", "fixme", "insert", "replace", "secret_here", "here", "foobar", "lorem",
-            "notreal", "not-real", "not_real", "fake", "mock");
+            "notreal", "not-real", "not_real", "fake", "mock", "environ", "getenv", "process.env", "env[",
+            "env(", "secrets.", "vault:");
 
     private static final Set<String> PLACEHOLDER_EXACT = Set.of(
             "password", "passwd", "pass", "secret", "token", "none", "null", "nil", "true", "false",

@@ -195,8 +195,8 @@ final class Scanners {
         if (dbl >= 0 && s.indexOf("::", dbl + 1) >= 0) {
             return false;
         }
-        if (s.equals("::")) {
-            return false; // too ambiguous in prose and code to call an address
+        if (s.length() < 3 || s.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+            return false; // "::", "a::b", "dead::beef": too ambiguous in prose and code to call an address
         }
         String head = dbl >= 0 ? s.substring(0, dbl) : s;
         String tail = dbl >= 0 ? s.substring(dbl + 2) : "";
