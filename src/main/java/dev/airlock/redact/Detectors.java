@@ -18,6 +18,8 @@ final class Detectors {
 
     private static final String KEY_BLOCK_KEYWORD = "-----BEGIN ";
     private static final int RANK_CUSTOM = 15;
+    private static final int MAX_WINDOW = 4096;
+    private static final int GENERIC = -2;
 
     private final List<Rule> rules;
     private final List<Rule> fullTextRules;
@@ -56,6 +58,10 @@ final class Detectors {
         keyBlockKeyword = words.size();
         words.add(KEY_BLOCK_KEYWORD);
         owner.add(-1);
+        for (String k : Catalog.GENERIC_KEYWORDS) {
+            words.add(k);
+            owner.add(GENERIC);
+        }
         index = new KeywordIndex(words);
         keywordText = words.toArray(new String[0]);
         keywordRule = owner.stream().mapToInt(Integer::intValue).toArray();
@@ -77,7 +83,7 @@ final class Detectors {
         }
         try {
             return new Rule(p.name(), List.copyOf(p.keywords()), false, p.regex(), Rule.FIRST_GROUP, 256, 4096,
-                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM);
+                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM, "", false);
         } catch (PatternSyntaxException e) {
             // The description only: the pattern itself may embed a literal the user wants hidden.
             throw new RedactionException(where + " (" + p.name() + "): regex is not valid RE2 syntax ("
@@ -100,8 +106,16 @@ final class Detectors {
         int[] winEnd = new int[rc];
         Arrays.fill(winEnd, -1);
         int[] lastBlock = {-1};
+        int[] lastEnd = new int[rc];
+        int[] genericEnd = {0};
         index.scan(text, (k, start) -> {
             int r = keywordRule[k];
+            if (r == GENERIC) {
+                if (start >= genericEnd[0]) {
+                    genericEnd[0] = Math.max(genericEnd[0], GenericAssignment.match(text, start, keywordText[k].length(), sink));
+                }
+                return;
+            }
             if (r < 0) {
                 if (start >= lastBlock[0] && text.startsWith(KEY_BLOCK_KEYWORD, start)) {
                     lastBlock[0] = start + 1;
@@ -116,9 +130,22 @@ final class Detectors {
             if (rule.caseSensitive && !text.startsWith(keywordText[k], start)) {
                 return;
             }
+            if (rule.anchored) {
+                int a = rule.anchor(text, start);
+                if (a < lastEnd[r]) {
+                    return; // inside the previous match of this rule
+                }
+                int end = rule.runAnchored(text, a, (int) Math.min(n, (long) start + rule.maxLength), sink);
+                if (end > 0) {
+                    lastEnd[r] = end;
+                }
+                return;
+            }
             int ws = Math.max(0, start - rule.before);
             int we = (int) Math.min(n, (long) start + rule.maxLength);
-            if (winEnd[r] >= 0 && ws <= winEnd[r]) {
+            // Windows merge while they overlap, up to a size where RE2/J still picks its fast
+            // bounded backtracker; past that a new (overlapping) window starts.
+            if (winEnd[r] >= 0 && ws <= winEnd[r] && we - winStart[r] <= Math.max(MAX_WINDOW, 2 * (rule.maxLength + rule.before))) {
                 winStart[r] = Math.min(winStart[r], ws);
                 winEnd[r] = Math.max(winEnd[r], we);
             } else {
@@ -158,6 +185,7 @@ final class Detectors {
             }
         }
         fullTextRules.forEach(r -> t.add(r.type));
+        t.add(GenericAssignment.TYPE);
         t.add("private-key");
         t.add("pgp-private-key");
         if (pii.creditCards()) {
