@@ -33,7 +33,7 @@ final class Catalog {
                 "(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}", 0, 0, 20, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("aws-secret-key",
                 List.of("secret_access_key", "secretaccesskey", "secret-access-key", "secret_key", "secretkey"), false,
-                "(?i:secret[_-]?(?:access[_-]?)?key)" + ASSIGN + "[\"']?([A-Za-z0-9/+]{40})",
+                "(?i:secret[_-]?(?:access[_-]?)?key)(?:" + ASSIGN + "|[\"']?[ \\t]+)[\"']?([A-Za-z0-9/+]{40})",
                 1, 0, 120, false, true, HIGH_ENTROPY, rank));
         r.add(new Rule("aws-session-token",
                 List.of("session_token", "sessiontoken", "security_token", "securitytoken", "session-token"), false,

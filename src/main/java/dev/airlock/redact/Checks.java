@@ -165,7 +165,7 @@ final class Checks {
                 return true;
             }
         }
-        if (v.startsWith("$") || v.startsWith("%") && v.endsWith("%")) {
+        if (v.startsWith("$") || (v.startsWith("%") && v.endsWith("%")) || (v.startsWith("{") && v.endsWith("}"))) {
             return true;
         }
         int distinct = (int) v.chars().distinct().count();
@@ -178,7 +178,7 @@ final class Checks {
      * property names or prose; the thresholds were tuned on the quality corpus (see
      * {@code RedactQuality}).
      */
-    static boolean plausibleSecret(String v, boolean quoted) {
+    static boolean plausibleSecret(String v, boolean quoted, boolean codeStatement) {
         int n = v.length();
         if (n < 8 || n > 200 || isPlaceholder(v)) {
             return false;
@@ -205,13 +205,13 @@ final class Checks {
             }
         }
         if (digit == 0 && symbol == 0) {
-            return false;
+            // Letters only: a random token flips case often; an identifier (passwordFromVault) rarely.
+            return !codeStatement && n >= 12 && caseFlips(v) * 5 >= n * 2 && entropy(v) >= 3.5;
         }
         if (digit == n || (digit + weakSymbol == n)) {
             return false; // numbers, versions, dates
         }
-        if (v.contains("://") || v.startsWith("/") || v.startsWith("./") || v.startsWith("~/")
-                || v.startsWith("../") || hasFileExtension(v)) {
+        if (v.contains("://") || looksLikePath(v) || hasFileExtension(v)) {
             return false;
         }
         int classes = (lower > 0 ? 1 : 0) + (upper > 0 ? 1 : 0) + (digit > 0 ? 1 : 0) + (symbol > 0 ? 1 : 0);
@@ -219,12 +219,42 @@ final class Checks {
             return false;
         }
         double h = entropy(v);
-        if (!quoted && symbol == 0) {
-            // An unquoted word-like value is usually an identifier in code (token = nextToken2);
+        if (!quoted && (v.contains("\\u") || (codeStatement && v.indexOf('.') >= 0))) {
+            return false; // escaped text (\u00E3), or a member access in code (a.b.c;)
+        }
+        if (!quoted && symbol == 0 && codeStatement) {
+            // A bare word ending a code statement is usually an identifier (token = nextToken2;);
             // random tokens have many digits and high entropy.
             return digit >= 3 && h >= 3.0;
         }
-        return h >= 2.8;
+        return h >= (classes >= 3 ? 2.5 : 2.8);
+    }
+
+    private static int caseFlips(String v) {
+        int flips = 0;
+        for (int i = 1; i < v.length(); i++) {
+            if (Character.isUpperCase(v.charAt(i)) != Character.isUpperCase(v.charAt(i - 1))) {
+                flips++;
+            }
+        }
+        return flips;
+    }
+
+    /** A file system path: base64 may start with '/' too, but has no dots and carries + or =. */
+    private static boolean looksLikePath(String v) {
+        if (!(v.startsWith("/") || v.startsWith("./") || v.startsWith("~/") || v.startsWith("../"))) {
+            return false;
+        }
+        int slashes = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '/') {
+                slashes++;
+            } else if (!isAlnum(c) && c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return slashes >= 2 || v.indexOf('.') >= 0;
     }
 
     private static final String[] FILE_EXTENSIONS = {

@@ -28,12 +28,21 @@ final class GenericAssignment {
         if (p < n && (text.charAt(p) == '"' || text.charAt(p) == '\'')) {
             p++;
         }
+        int beforeBlanks = p;
         p = skipBlanks(text, p);
         if (p >= n) {
             return -1;
         }
         char op = text.charAt(p);
-        if (op == ':' && p + 1 < n && text.charAt(p + 1) == '=') {
+        if (p > beforeBlanks && isCliFlag(text, keywordStart) && op != '=' && op != ':') {
+            // "--password VALUE": a command-line flag takes its value after a blank.
+        } else if (p > beforeBlanks && text.startsWith("to ", p)) {
+            // Chat and shell transcripts: "set the api_key to VALUE".
+            p = skipBlanks(text, p + 3);
+            if (p >= n) {
+                return -1;
+            }
+        } else if (op == ':' && p + 1 < n && text.charAt(p + 1) == '=') {
             p += 2;
         } else if (op == '=' && p + 1 < n && text.charAt(p + 1) == '>') {
             p += 2;
@@ -88,7 +97,9 @@ final class GenericAssignment {
             return end;
         }
         String value = text.substring(vs, ve);
-        if (Checks.plausibleSecret(value, quoted)) {
+        // A bare value ended by ; , ( or ) sits in a code statement, where it is usually an identifier.
+        boolean code = !quoted && ve < n && ";,()".indexOf(text.charAt(ve)) >= 0;
+        if (Checks.plausibleSecret(value, quoted, code)) {
             sink.span(vs, ve, TYPE, RANK, value);
         }
         return end;
@@ -99,6 +110,15 @@ final class GenericAssignment {
             p++;
         }
         return p;
+    }
+
+    private static boolean isCliFlag(String t, int keywordStart) {
+        int k = keywordStart;
+        while (k > 0 && keywordStart - k < 64 && (Checks.isAlnum(t.charAt(k - 1)) || t.charAt(k - 1) == '_'
+                || (t.charAt(k - 1) == '-' && k >= 2 && t.charAt(k - 2) != '-' && t.charAt(k - 2) != ' '))) {
+            k--;
+        }
+        return k >= 2 && t.charAt(k - 1) == '-' && (t.charAt(k - 2) == '-' || t.charAt(k - 2) == ' ');
     }
 
     /** {@code https://x-access-token:...@host}: the url-password detector owns userinfo. */
