@@ -50,6 +50,10 @@ final class EnvironmentRules {
 
     static boolean looksSecret(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
+        // PWD alone is the working directory; MYSQL_PWD and friends are passwords.
+        if (upper.endsWith("_PWD")) {
+            return true;
+        }
         for (String fragment : SECRET_FRAGMENTS) {
             if (upper.contains(fragment)) {
                 return true;

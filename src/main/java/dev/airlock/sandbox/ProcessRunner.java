@@ -5,18 +5,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +32,7 @@ final class ProcessRunner {
     /** How long to wait for a SIGKILLed process to be reaped before trying again. */
     private static final Duration REAP_WAIT = Duration.ofSeconds(1);
     private static final int KILL_ROUNDS = 5;
+    private static final long EXIT_POLL_MILLIS = 10;
 
     private final Ticker ticker;
 
@@ -181,21 +181,49 @@ final class ProcessRunner {
         known.addAll(all);
         List<ProcessHandle> result = new ArrayList<>();
         for (ProcessHandle h : all) {
-            if (h.isAlive()) {
+            if (isRunning(h)) {
                 result.add(h);
             }
         }
         return result;
     }
 
+    /**
+     * Polls rather than using {@link ProcessHandle#onExit()}: for a process that is not our child the
+     * JDK polls from 300 ms upwards, and it counts a zombie as alive.
+     */
     private static void awaitExit(List<ProcessHandle> handles, Duration max) {
-        CompletableFuture<?>[] exits = handles.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+        long deadline = System.nanoTime() + max.toNanos();
+        List<ProcessHandle> pending = new ArrayList<>(handles);
+        while (true) {
+            pending.removeIf(h -> !isRunning(h));
+            if (pending.isEmpty() || System.nanoTime() - deadline >= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(EXIT_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Alive and not a zombie. A killed sandbox leaves its inner bwrap as a zombie reparented to the
+     * host's init, which may reap it late; it has exited and cannot be killed any further.
+     */
+    static boolean isRunning(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
         try {
-            CompletableFuture.allOf(exits).get(max.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // The next SIGKILL round deals with whatever is still alive.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            // Gone between the two checks, or no /proc: trust isAlive.
+            return h.isAlive();
         }
     }
 
