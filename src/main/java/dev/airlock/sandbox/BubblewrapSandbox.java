@@ -20,7 +20,7 @@ final class BubblewrapSandbox implements Sandbox {
 
     BubblewrapSandbox(Path bwrap, Ticker ticker) {
         this.bwrap = bwrap;
-        this.runner = new ProcessRunner(ticker);
+        this.runner = new ProcessRunner(ticker, true);
     }
 
     @Override

@@ -35,9 +35,15 @@ final class ProcessRunner {
     private static final long EXIT_POLL_MILLIS = 10;
 
     private final Ticker ticker;
+    private final boolean pidNamespace;
 
-    ProcessRunner(Ticker ticker) {
+    /**
+     * @param pidNamespace whether the process is the parent of a PID namespace whose processes the
+     *     kernel kills when it exits (bubblewrap); then a normal exit needs no sweep for leftovers
+     */
+    ProcessRunner(Ticker ticker, boolean pidNamespace) {
         this.ticker = ticker;
+        this.pidNamespace = pidNamespace;
     }
 
     ExecResult run(List<String> argv, SandboxSpec spec, OutputSink sink) {
@@ -81,7 +87,7 @@ final class ProcessRunner {
             if (limitHit) {
                 killed = true;
                 killTree(root, known, spec.killGrace());
-            } else {
+            } else if (!pidNamespace) {
                 // A background process that detached its output would otherwise outlive the command.
                 killTree(root, known, Duration.ZERO);
             }

@@ -13,7 +13,10 @@ import java.util.Optional;
  * {@link SandboxSpec#environment()}; stdout and stderr are read concurrently and captured up to the
  * output limit, and every captured byte passes the sink first; when the time or output limit is
  * reached the whole process tree is stopped (SIGTERM, then SIGKILL after the spec's grace) before
- * {@code run} returns; background processes a command leaves behind are killed when it exits.
+ * {@code run} returns. Background processes a command leaves behind do not outlive it: under
+ * bubblewrap the kernel kills them with the sandbox's PID namespace as its init exits (which can
+ * finish a moment after {@code run} returns); the unsandboxed runner kills the ones it has seen,
+ * which misses a process that double-forked before the runner's first look.
  */
 public interface Sandbox {
 

@@ -10,7 +10,7 @@ final class UnsandboxedRunner implements Sandbox {
     private final ProcessRunner runner;
 
     UnsandboxedRunner(Ticker ticker) {
-        this.runner = new ProcessRunner(ticker);
+        this.runner = new ProcessRunner(ticker, false);
     }
 
     @Override

@@ -71,6 +71,22 @@ final class SandboxFixtures {
                 .toList();
     }
 
+    /** {@link #survivors(String)} once none are left or {@code max} has passed. */
+    static List<ProcessHandle> awaitNoSurvivors(String token, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        List<ProcessHandle> left = survivors(token);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = survivors(token);
+        }
+        return left;
+    }
+
     /** Kills whatever a failed test left behind, so one failure does not leave stray processes. */
     static void killSurvivors(String token) {
         for (ProcessHandle h : survivors(token)) {
