@@ -9,7 +9,8 @@ import java.util.Optional;
  * Runs commands under bubblewrap (https://github.com/containers/bubblewrap, see bwrap(1)).
  *
  * <p>Inside: the host's root file system read-only; the workspace read-write; the extra binds
- * read-only; each hidden path masked; a private {@code /tmp}; a minimal {@code /dev}; a
+ * read-only; each hidden path masked; a private {@code /tmp} and {@code /run} (so no host Unix
+ * socket there is reachable); a minimal {@code /dev}; a
  * {@code /proc} of a new PID namespace; no network (a new, empty network namespace) unless the spec
  * allows it; no capabilities; a new session, so the command cannot push keystrokes into Airlock's
  * terminal (TIOCSTI); and death with the runner, so a crashed Airlock leaves nothing running.
@@ -56,6 +57,7 @@ final class BubblewrapSandbox implements Sandbox {
         a.add("/proc");
         a.add("--tmpfs");
         a.add("/tmp");
+        runtimeDirectories(a, spec.networkAllowed());
         bind(a, "--bind", spec.workspace());
         // After the workspace: a read-only bind inside it stays read-only.
         for (Path p : spec.readOnlyBinds()) {
@@ -71,6 +73,28 @@ final class BubblewrapSandbox implements Sandbox {
         a.add("--");
         a.addAll(command.argv());
         return a;
+    }
+
+    /**
+     * A read-only mount does not stop connect() on a Unix socket, and an unshared network does not
+     * either for a socket with a path: /run/docker.sock, the D-Bus system bus or a database socket
+     * would stay reachable through the read-only root, docker's being root on the host. So the
+     * runtime directories get an empty tmpfs. With network allowed, resolv.conf is bound back when it
+     * points into /run (systemd-resolved), or name resolution would break.
+     */
+    private static void runtimeDirectories(List<String> a, boolean network) {
+        Optional<Path> resolv = network ? SandboxSpec.realIfExists(Path.of("/etc/resolv.conf")) : Optional.empty();
+        for (String dir : List.of("/run", "/var/run")) {
+            Path path = Path.of(dir);
+            // /var/run is normally a symlink to /run and needs no mount of its own.
+            if (SandboxSpec.isDirectory(path)) {
+                a.add("--tmpfs");
+                a.add(dir);
+                if (resolv.isPresent() && resolv.get().startsWith(path)) {
+                    bind(a, "--ro-bind", resolv.get());
+                }
+            }
+        }
     }
 
     /**

@@ -258,4 +258,43 @@ class BubblewrapIsolationTest {
         assertThat(r.stdoutText().lines().skip(1).findFirst()).isNotEqualTo(java.util.Optional.of("0"));
         assertThat(r.stdoutText()).endsWith("leader-inside\n");
     }
+
+    @Test
+    void run_cannotConnectToAHostUnixSocketUnderRun() throws IOException {
+        // A read-only bind does not stop connect(); docker.sock and the D-Bus bus live here.
+        Path run = Path.of("/run");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(run) && Files.isWritable(run),
+                "needs a writable /run to place a host socket in");
+        Path dir = Files.createTempDirectory(run, "airlock-sandbox-test");
+        Path socketPath = dir.resolve("s.sock");
+        try (java.nio.channels.ServerSocketChannel server =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socketPath));
+            // Any client will do; the JDK running this test is on the host's read-only root, so it
+            // is also inside the sandbox, which spares the test a dependency on socat or python.
+            Path client = Files.writeString(workspace.resolve("Connect.java"), """
+                    import java.net.UnixDomainSocketAddress;
+                    import java.nio.channels.SocketChannel;
+                    public class Connect {
+                        public static void main(String[] a) throws Exception {
+                            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(a[0]))) {
+                                System.out.println("connected");
+                            }
+                        }
+                    }
+                    """);
+            String java = ProcessHandle.current().info().command().orElseThrow();
+
+            ExecResult sandboxed = sandbox.run(spec().build(), Command.of(java, client.toString(), socketPath.toString()));
+            ExecResult plain = Sandbox.unsandboxed().run(spec().build(),
+                    Command.of(java, client.toString(), socketPath.toString()));
+
+            assertThat(plain.stdoutText()).as("control: the client works outside the sandbox").contains("connected");
+            assertThat(sandboxed.stdoutText()).doesNotContain("connected");
+            assertThat(sandboxed.exitStatus()).isNotZero();
+        } finally {
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(dir);
+        }
+    }
 }
