@@ -21,12 +21,12 @@ final class BubblewrapSandbox implements Sandbox {
 
     BubblewrapSandbox(Path bwrap, Ticker ticker) {
         this.bwrap = bwrap;
-        this.runner = new ProcessRunner(ticker, true);
+        this.runner = new ProcessRunner(ticker, true, false);
     }
 
     @Override
     public ExecResult run(SandboxSpec spec, Command command, OutputSink sink) {
-        return runner.run(argv(spec, command), spec, sink);
+        return runner.run(argv(spec, command), command.argv().get(0), spec, sink);
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,17 +34,25 @@ final class ProcessRunner {
 
     private final Ticker ticker;
     private final boolean pidNamespace;
+    private final boolean sessionLeader;
 
     /**
      * @param pidNamespace whether the process is the parent of a PID namespace whose processes the
      *     kernel kills when it exits (bubblewrap); then a normal exit needs no sweep for leftovers
+     * @param sessionLeader whether the process leads its own session (started through setsid), so
+     *     that every process still in that session belongs to the command, orphaned or not
      */
-    ProcessRunner(Ticker ticker, boolean pidNamespace) {
+    ProcessRunner(Ticker ticker, boolean pidNamespace, boolean sessionLeader) {
         this.ticker = ticker;
         this.pidNamespace = pidNamespace;
+        this.sessionLeader = sessionLeader;
     }
 
-    ExecResult run(List<String> argv, SandboxSpec spec, OutputSink sink) {
+    /**
+     * @param argv what to start: the command itself or a wrapper (bwrap, setsid) around it
+     * @param program the command's program, for messages
+     */
+    ExecResult run(List<String> argv, String program, SandboxSpec spec, OutputSink sink) {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workspace().toFile());
         // Values go through the environment, not argv: /proc/PID/environ is readable only by the
         // owner, /proc/PID/cmdline by everyone. Clearing first keeps Airlock's own secrets out.
@@ -79,22 +85,23 @@ final class ProcessRunner {
             timedOut = !awaitUntil(stop, deadline, root, known);
             boolean limitHit = timedOut || capture.stopped();
             if (!limitHit) {
-                // The process exited; its output may still be in the pipes (or held open by a
-                // background child). Drain under the same deadline.
+                if (!pidNamespace) {
+                    // What bubblewrap's PID namespace does by itself: background processes die with
+                    // the command, and cannot hold its output pipes open until the time limit.
+                    killTree(root, known, Duration.ZERO);
+                }
+                // The process exited; its output may still be in the pipes. Drain under the same deadline.
                 timedOut = !awaitDrained(drained, capture, deadline, root, known);
                 limitHit = timedOut || capture.stopped();
             }
             if (limitHit) {
                 killed = true;
                 killTree(root, known, spec.killGrace());
-            } else if (!pidNamespace) {
-                // A background process that detached its output would otherwise outlive the command.
-                killTree(root, known, Duration.ZERO);
             }
         } catch (InterruptedException e) {
             killTree(root, known, Duration.ZERO);
             Thread.currentThread().interrupt();
-            throw SandboxException.failure("Interrupted while running '" + argv.get(0)
+            throw SandboxException.failure("Interrupted while running '" + program
                     + "'; the command was killed.", e);
         }
         int status = exitStatus(process);
@@ -102,8 +109,10 @@ final class ProcessRunner {
         Duration duration = Duration.ofNanos(ticker.read() - start);
         RuntimeException sinkFailure = capture.sinkFailure();
         if (sinkFailure != null) {
-            throw new SandboxException(ExitCode.RUNTIME, "The output sink failed while '" + argv.get(0)
-                    + "' ran, so the command was killed: " + sinkFailure.getMessage(), sinkFailure);
+            // The class only: a redactor's message may quote the text it failed on.
+            throw new SandboxException(ExitCode.RUNTIME, "The output sink failed ("
+                    + sinkFailure.getClass().getSimpleName() + ") while '" + program
+                    + "' ran, so the command was killed; run with --debug for the cause.", sinkFailure);
         }
         return new ExecResult(status, capture.bytes(OutputChannel.STDOUT), capture.bytes(OutputChannel.STDERR),
                 capture.truncated(), timedOut, killed, duration);
@@ -155,7 +164,7 @@ final class ProcessRunner {
      * be lost. Children are signalled together with their parents so none is orphaned out of reach
      * between two snapshots; inside bubblewrap the PID namespace makes that airtight anyway.
      */
-    static void killTree(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
+    void killTree(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
         if (!grace.isZero()) {
             List<ProcessHandle> descendants = alive(root, known);
             descendants.remove(root);
@@ -174,10 +183,17 @@ final class ProcessRunner {
         }
     }
 
-    private static List<ProcessHandle> alive(ProcessHandle root, Set<ProcessHandle> known) {
+    private List<ProcessHandle> alive(ProcessHandle root, Set<ProcessHandle> known) {
         Set<ProcessHandle> all = new LinkedHashSet<>();
         all.add(root);
         root.descendants().forEach(all::add);
+        if (sessionLeader) {
+            // The session id outlives the leader: Linux does not reuse a pid while a session or
+            // process group still carries it, so this finds the orphans and nothing else.
+            ProcessHandle.allProcesses()
+                    .filter(h -> ProcStat.read(h).map(st -> st.session() == root.pid()).orElse(false))
+                    .forEach(all::add);
+        }
         for (ProcessHandle h : known) {
             all.add(h);
             if (h.isAlive()) {
@@ -220,17 +236,7 @@ final class ProcessRunner {
      * host's init, which may reap it late; it has exited and cannot be killed any further.
      */
     static boolean isRunning(ProcessHandle h) {
-        if (!h.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (IOException e) {
-            // Gone between the two checks, or no /proc: trust isAlive.
-            return h.isAlive();
-        }
+        return h.isAlive() && ProcStat.read(h).map(st -> st.state() != 'Z').orElse(h.isAlive());
     }
 
     private static int exitStatus(Process process) {
