@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -148,11 +148,31 @@ final class ProcessRunner {
         return true;
     }
 
-    private static void remember(ProcessHandle root, Set<ProcessHandle> known) {
-        root.descendants().forEach(known::add);
-        for (ProcessHandle h : List.copyOf(known)) {
+    /**
+     * Adds the command's current processes to {@code known}: descendants of the root and of every
+     * process already known, and with {@code sessionLeader} the members of the root's session.
+     */
+    private void remember(ProcessHandle root, Set<ProcessHandle> known) {
+        Set<Long> roots = new HashSet<>();
+        roots.add(root.pid());
+        for (ProcessHandle h : known) {
+            // isAlive compares start times: the pid of a dead process may already be someone else's.
             if (h.isAlive()) {
-                h.descendants().forEach(known::add);
+                roots.add(h.pid());
+            }
+        }
+        Set<Long> seen = new HashSet<>(roots);
+        List<ProcStat> all = ProcStat.all();
+        // The session id outlives its leader: Linux does not reuse a pid while a session or process
+        // group still carries it, so the session finds the orphans and nothing else. Once the last
+        // member is gone the pid may be reused; a live process holding it that is not our root
+        // means exactly that, and then the session is someone else's.
+        boolean pidReused = !root.isAlive() && all.stream().anyMatch(st -> st.pid() == root.pid());
+        long session = sessionLeader && !pidReused ? root.pid() : -1;
+        for (long pid : ProcStat.tree(all, roots, session)) {
+            if (seen.add(pid)) {
+                // A handle records the start time, so a pid reused later is never mistaken for ours.
+                ProcessHandle.of(pid).ifPresent(known::add);
             }
         }
     }
@@ -167,7 +187,7 @@ final class ProcessRunner {
     void killTree(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
         if (!grace.isZero()) {
             List<ProcessHandle> descendants = alive(root, known);
-            descendants.remove(root);
+            descendants.removeIf(h -> h.pid() == root.pid());
             descendants.forEach(ProcessHandle::destroy);
             List<ProcessHandle> waitFor = new ArrayList<>(descendants);
             waitFor.add(root);
@@ -184,25 +204,12 @@ final class ProcessRunner {
     }
 
     private List<ProcessHandle> alive(ProcessHandle root, Set<ProcessHandle> known) {
-        Set<ProcessHandle> all = new LinkedHashSet<>();
-        all.add(root);
-        root.descendants().forEach(all::add);
-        if (sessionLeader) {
-            // The session id outlives the leader: Linux does not reuse a pid while a session or
-            // process group still carries it, so this finds the orphans and nothing else.
-            ProcessHandle.allProcesses()
-                    .filter(h -> ProcStat.read(h).map(st -> st.session() == root.pid()).orElse(false))
-                    .forEach(all::add);
+        remember(root, known);
+        List<ProcessHandle> result = new ArrayList<>();
+        if (isRunning(root)) {
+            result.add(root);
         }
         for (ProcessHandle h : known) {
-            all.add(h);
-            if (h.isAlive()) {
-                h.descendants().forEach(all::add);
-            }
-        }
-        known.addAll(all);
-        List<ProcessHandle> result = new ArrayList<>();
-        for (ProcessHandle h : all) {
             if (isRunning(h)) {
                 result.add(h);
             }
@@ -236,7 +243,7 @@ final class ProcessRunner {
      * host's init, which may reap it late; it has exited and cannot be killed any further.
      */
     static boolean isRunning(ProcessHandle h) {
-        return h.isAlive() && ProcStat.read(h).map(st -> st.state() != 'Z').orElse(h.isAlive());
+        return h.isAlive() && ProcStat.read(h.pid()).map(st -> st.state() != 'Z').orElse(h.isAlive());
     }
 
     private static int exitStatus(Process process) {
