@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * differ only in the argv they build.
  */
 final class ProcessRunner {
-    /**
-     * How often the runner wakes while it waits: to read the (possibly injected) ticker and to record
-     * the command's descendants, which it must know before they can be orphaned out of reach.
-     */
+    /** How often the runner wakes while it waits, to read the (possibly injected) ticker. */
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Every how many wake-ups the unsandboxed runner records the command's processes, so that one
+     * that later leaves the session (setsid) is still known when the tree is killed. Each look is a
+     * pass over /proc, so not every wake-up; under a PID namespace it is never needed.
+     */
+    private static final int SLICES_PER_LOOK = 20;
     /** How long to wait for a SIGKILLed process to be reaped before trying again. */
     private static final Duration REAP_WAIT = Duration.ofSeconds(1);
     private static final int KILL_ROUNDS = 5;
@@ -121,7 +124,7 @@ final class ProcessRunner {
     /** Waits for {@code latch}; false when the deadline passed first. */
     private boolean awaitUntil(CountDownLatch latch, long deadline, ProcessHandle root, Set<ProcessHandle> known)
             throws InterruptedException {
-        while (true) {
+        for (int slice = 1; ; slice++) {
             long remaining = deadline - ticker.read();
             if (remaining <= 0) {
                 return false;
@@ -129,13 +132,13 @@ final class ProcessRunner {
             if (latch.await(Math.min(remaining, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
                 return true;
             }
-            remember(root, known);
+            lookAround(slice, root, known);
         }
     }
 
     private boolean awaitDrained(CountDownLatch drained, Capture capture, long deadline, ProcessHandle root,
             Set<ProcessHandle> known) throws InterruptedException {
-        while (!capture.stopped()) {
+        for (int slice = 1; !capture.stopped(); slice++) {
             long remaining = deadline - ticker.read();
             if (remaining <= 0) {
                 return false;
@@ -143,9 +146,15 @@ final class ProcessRunner {
             if (drained.await(Math.min(remaining, SLICE_NANOS), TimeUnit.NANOSECONDS)) {
                 return true;
             }
-            remember(root, known);
+            lookAround(slice, root, known);
         }
         return true;
+    }
+
+    private void lookAround(int slice, ProcessHandle root, Set<ProcessHandle> known) {
+        if (!pidNamespace && slice % SLICES_PER_LOOK == 0) {
+            remember(root, known);
+        }
     }
 
     /**
