@@ -44,6 +44,8 @@ final class BubblewrapSandbox implements Sandbox {
         if (spec.networkAllowed()) {
             a.add("--share-net");
         }
+        // PR_SET_PDEATHSIG follows the thread that started the process, not the JVM: this holds
+        // because ProcessRunner.run starts and waits for the process on the same thread.
         a.add("--die-with-parent");
         a.add("--new-session");
         // Run as root (as Airlock is in CI), bwrap otherwise keeps every capability in the sandbox,

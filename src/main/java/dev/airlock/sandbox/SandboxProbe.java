@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds out whether commands can be sandboxed here, for {@code airlock doctor} and for the gate's
@@ -42,7 +43,7 @@ public final class SandboxProbe {
                     + " apt-get install bubblewrap; Fedora: dnf install bubblewrap); until then every command asks.");
         }
         Path bwrap = found.get();
-        Path scratch = null;
+        @Nullable Path scratch = null;
         try {
             scratch = Files.createTempDirectory("airlock-probe");
             SandboxSpec spec = SandboxSpec.builder(scratch)
@@ -82,7 +83,7 @@ public final class SandboxProbe {
         return line.isEmpty() ? "" : " (" + (line.length() > 200 ? line.substring(0, 200) + "…" : line) + ")";
     }
 
-    private static void deleteQuietly(Path dir) {
+    private static void deleteQuietly(@Nullable Path dir) {
         if (dir == null) {
             return;
         }
