@@ -268,6 +268,42 @@ class LimitsTest {
         assertThat(r.stderrText()).contains("airlock-no-such-program");
     }
 
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void run_deliversOutputToTheSinkWhileTheCommandIsStillRunning(Sandbox sandbox) {
+        AtomicLong firstChunkAt = new AtomicLong();
+        OutputSink sink = (channel, chunk) -> firstChunkAt.compareAndSet(0, System.nanoTime());
+
+        ExecResult r = sandbox.run(spec().timeLimit(Duration.ofSeconds(2)).build(),
+                Command.shell("echo first; " + sleeper(token)), sink);
+        long returnedAt = System.nanoTime();
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(firstChunkAt.get()).isNotZero();
+        // The chunk came right away, not when the command ended two seconds later.
+        assertThat(Duration.ofNanos(returnedAt - firstChunkAt.get())).isGreaterThan(Duration.ofMillis(1000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void run_killsTheCommandWhenTheCallerIsInterrupted(Sandbox sandbox) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                sandbox.run(spec().build(), Command.shell(sleeper(token)));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        Thread.sleep(500);
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(SandboxException.class).hasMessageContaining("Interrupted");
+        assertThat(SandboxFixtures.awaitNoSurvivors(token, Duration.ofSeconds(2))).isEmpty();
+    }
+
     @Test
     void result_toStringShowsSizesButNoOutput() {
         ExecResult r = Sandbox.unsandboxed().run(spec().build(), Command.shell("echo output-marker"));
