@@ -136,6 +136,12 @@ final class Classifier {
             return;
         }
         switch (name) {
+            case "source", "." -> {
+                e.unknown(name + " runs a script in the current shell, which the analysis cannot see into");
+                if (!args.isEmpty()) {
+                    e.read(args.get(0));
+                }
+            }
             case "awk", "gawk", "mawk", "nawk" -> awk(e, args);
             case "sed", "gsed" -> sed(e, args);
             case "rm", "unlink" -> rm(e, name, args);
@@ -659,7 +665,7 @@ final class Classifier {
             e.destructive("rm --no-preserve-root removes the root file system");
         }
         List<Word> ops = operands(args, Classifier.set());
-        if (ops.isEmpty() && e.carry.traits().contains(SimpleCommand.ARGS_FROM_STDIN)) {
+        if (e.carry.traits().contains(SimpleCommand.ARGS_FROM_STDIN) && e.carry.stdinText() == null) {
             e.destructive(name + " deletes files named on its input, which the analysis cannot see");
         }
         for (Word w : ops) {
@@ -751,10 +757,12 @@ final class Classifier {
         String mode = "";
         String archive = null;
         String dir = null;
+        List<Word> members = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             Word a = args.get(i);
             String t = a.text();
             if (!a.literal()) {
+                members.add(a);
                 continue;
             }
             if (t.startsWith("--to-command") || t.startsWith("--use-compress-program") || t.equals("-I")
@@ -788,6 +796,8 @@ final class Classifier {
                 if (bundle.indexOf('f') >= 0 && i + 1 < args.size()) {
                     archive = args.get(++i).text();
                 }
+            } else if (!t.startsWith("-")) {
+                members.add(a);
             }
         }
         switch (mode) {
@@ -800,6 +810,9 @@ final class Classifier {
             case "c", "r" -> {
                 if (archive != null && !archive.equals("-")) {
                     e.write(Word.lit(archive), true);
+                }
+                for (Word m : members) {
+                    e.read(m);
                 }
             }
             default -> {

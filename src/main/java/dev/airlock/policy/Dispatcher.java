@@ -177,9 +177,17 @@ final class Dispatcher {
                 int i = skipOptions(rest, 0, Classifier.set("-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s",
                         "--arg-file", "--delimiter", "--eof", "--replace", "--max-lines", "--max-args",
                         "--max-procs", "--max-chars", "--process-slot-var"));
-                List<Word> inner = rest.subList(i, rest.size());
+                List<Word> inner = new ArrayList<>(rest.subList(i, rest.size()));
                 if (inner.isEmpty()) {
-                    inner = List.of(Word.lit("echo"));
+                    inner.add(Word.lit("echo"));
+                }
+                if (carry.stdinText() != null && !Classifier.hasAny(rest, "-I", "-i", "-0", "-d", "-a")) {
+                    // echo / | xargs rm -rf: the input is known, so are the arguments
+                    for (String arg : carry.stdinText().trim().split("\\s+")) {
+                        if (!arg.isEmpty()) {
+                            inner.add(Word.lit(arg));
+                        }
+                    }
                 }
                 redirectsOnly(w, redirs, scope, carry, source);
                 run(w, inner, List.of(), scope, carry.withWrapper(name, false).withTrait(SimpleCommand.ARGS_FROM_STDIN),
@@ -239,6 +247,10 @@ final class Dispatcher {
                 }
                 Emitter e = emitter(w, scope, carry, name, words, source);
                 Classifier.classify(e, name, rest);
+                if (carry.traits().contains(SimpleCommand.ARGS_FROM_STDIN) && carry.stdinText() == null
+                        && !Set.of("echo", "printf", "true", "false").contains(name)) {
+                    e.opaque("xargs adds arguments from its input, which the analysis cannot see");
+                }
                 e.redirects(redirs);
                 w.emit(e.build());
             }
@@ -438,7 +450,7 @@ final class Dispatcher {
             switch (t) {
                 case "-delete" -> {
                     for (Word s : starts) {
-                        e.delete(s, true);
+                        e.delete(s, true, true);
                     }
                     e.note("find -delete deletes every match");
                     i++;

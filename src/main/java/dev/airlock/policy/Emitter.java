@@ -123,6 +123,14 @@ final class Emitter {
 
     /** Resolves an operand to real paths (expanding globs); empty when it cannot be known. */
     List<Path> paths(Word w) {
+        return paths(w, true);
+    }
+
+    /**
+     * {@code followLast}: whether a symlink in the last component is followed. rm, mv and ln act on the
+     * link itself, so deleting a link into ~/.ssh deletes the link, not the keys.
+     */
+    List<Path> paths(Word w, boolean followLast) {
         if (!w.literal()) {
             opaque("operand " + w.text() + " is not literal");
             return List.of();
@@ -144,18 +152,30 @@ final class Emitter {
             base = cwd;
         }
         if (!w.glob()) {
-            return List.of(PathResolver.real(base.resolve(s)));
+            return List.of(resolve(base.resolve(s), followLast));
         }
-        List<Path> matches = glob(base, s);
+        List<Path> matches = glob(base, s, followLast);
         if (matches == null) {
             opaque("glob " + s + " matches too many files to check");
             return List.of();
         }
-        return matches.isEmpty() ? List.of(PathResolver.real(base.resolve(s))) : matches;
+        return matches.isEmpty() ? List.of(resolve(base.resolve(s), followLast)) : matches;
+    }
+
+    private static Path resolve(Path p, boolean followLast) {
+        Path fn = p.normalize().getFileName();
+        if (followLast || fn == null || p.getParent() == null) {
+            return PathResolver.real(p);
+        }
+        String name = p.getFileName().toString();
+        if (name.equals(".") || name.equals("..")) {
+            return PathResolver.real(p);
+        }
+        return PathResolver.real(p.getParent()).resolve(name);
     }
 
     /** Expands a glob as bash does (hidden files only when the segment starts with a dot). */
-    private static @Nullable List<Path> glob(Path base, String pattern) {
+    private static @Nullable List<Path> glob(Path base, String pattern, boolean followLast) {
         List<Path> current = new ArrayList<>(List.of(base));
         for (String seg : pattern.split("/")) {
             if (seg.isEmpty()) {
@@ -199,7 +219,7 @@ final class Emitter {
                 return List.of();
             }
         }
-        return current.stream().map(PathResolver::real).toList();
+        return current.stream().map(p -> resolve(p, followLast)).toList();
     }
 
     void read(Word w) {
@@ -240,14 +260,25 @@ final class Emitter {
 
     /** A deletion of the operand (rm, shred, find -delete): destructive when outside or recursive. */
     void delete(Word w, boolean recursive) {
+        delete(w, recursive, false);
+    }
+
+    /** {@code below}: only what lies below the operand is deleted (find -delete), not the operand. */
+    void delete(Word w, boolean recursive, boolean below) {
         if (!w.literal()) {
             destructive("deletes " + w.text() + ", which the analysis cannot resolve");
         }
-        for (Path p : paths(w)) {
+        if (carry.remoteHost() != null) {
+            classes.add(CommandClass.WRITE_OUTSIDE);
+            destructive("deletes files on " + carry.remoteHost());
+        }
+        for (Path p : paths(w, false)) {
             writePath(w.text(), p, false);
             if (!ctx.inWorkspace(p)) {
                 destructive("deletes " + p + " outside the workspace");
-            } else if (ctx.workspaceRoots().contains(p)) {
+            } else if (ctx.workspaceRoots().contains(p) && !below && !w.text().matches("\\.+/?|\\./\\.+/?")) {
+                // rm refuses "." itself, but ../ws or an absolute path removes the whole workspace
+                classes.add(CommandClass.WRITE_OUTSIDE);
                 destructive("deletes the workspace root " + p);
             }
         }

@@ -53,6 +53,7 @@ final class Git {
             if (t.equals("-C") && i + 1 < args.size()) {
                 Word d = args.get(i + 1);
                 dir = d.literal() && dir != null ? PathResolver.real(dir.resolve(d.text())) : null;
+                e.read(d);
                 explicitDir = true;
                 i += 2;
             } else if (t.equals("-c") && i + 1 < args.size()) {

@@ -103,7 +103,7 @@ public final class PathScope {
 
     /** {@code p} must be resolved already. */
     Check read(Path p) {
-        Check never = neverRead(p);
+        Check never = neverRead(p, respectIgnoreFiles);
         if (never != null) {
             return never;
         }
@@ -114,7 +114,8 @@ public final class PathScope {
     }
 
     Check write(Path p) {
-        Check never = neverRead(p);
+        // ignore files do not protect against writes: build output is ignored and must stay writable
+        Check never = neverRead(p, false);
         if (never != null) {
             return new Check(Verdict.DENY, never.reason().replace("never readable", "never writable"),
                     never.rule());
@@ -131,7 +132,7 @@ public final class PathScope {
         return new Check(Verdict.ASK, "writes " + p + ", outside the workspace", OUTSIDE);
     }
 
-    private @Nullable Check neverRead(Path p) {
+    private @Nullable Check neverRead(Path p, boolean checkIgnoreFiles) {
         if (p.startsWith(ctx.airlockHome())) {
             return new Check(Verdict.DENY, p + " is in the Airlock home, which is never readable by tools",
                     BUILTIN_READ);
@@ -142,7 +143,7 @@ public final class PathScope {
                         + "): it holds secrets such as keys or credentials", BUILTIN_READ);
             }
         }
-        if (respectIgnoreFiles) {
+        if (checkIgnoreFiles) {
             String by = ignoredBy(p);
             if (by != null) {
                 return new Check(Verdict.DENY, p + " is excluded by " + by

@@ -216,8 +216,7 @@ public final class PolicyEngine {
 
     private CommandDecision decide(SimpleCommand c, List<CompiledRule> rules, PathScope scope, PathContext ctx,
             boolean allowlistOnly) {
-        Verdict v = Verdict.ALLOW;
-        List<String> reasons = new ArrayList<>();
+        Reasons why = new Reasons();
         List<MatchedRule> matched = new ArrayList<>();
         boolean allowed = false;
         for (CompiledRule r : rules) {
@@ -228,21 +227,18 @@ public final class PolicyEngine {
             if (r.ref.action() == Verdict.ALLOW) {
                 allowed = true;
             } else {
-                v = v.max(r.ref.action());
-                reasons.add(reasonOf(r));
+                why.add(r.ref.action(), reasonOf(r));
             }
         }
         boolean redirectOnly = c.has(SimpleCommand.REDIRECT_ONLY) && c.classes().equals(Set.of(CommandClass.READ_ONLY));
         if (!allowed && !redirectOnly) {
-            v = v.max(Verdict.ASK);
-            reasons.add("no rule allows " + describe(c));
+            why.add(Verdict.ASK, "no rule allows " + describe(c));
             matched.add(NO_ALLOW);
         }
         for (FileAccess a : c.accesses()) {
             PathScope.Check check = a.mode() == FileAccess.Mode.READ ? scope.read(a.path()) : scope.write(a.path());
             if (check.verdict() != Verdict.ALLOW) {
-                v = v.max(check.verdict());
-                reasons.add(check.reason());
+                why.add(check.verdict(), check.reason());
                 if (check.rule() != null && !matched.contains(check.rule())) {
                     matched.add(check.rule());
                 }
@@ -251,30 +247,26 @@ public final class PolicyEngine {
         for (String host : c.hosts()) {
             Decision e = egress.checkHost(host);
             if (e instanceof Decision.Deny) {
-                v = Verdict.DENY;
-                reasons.addAll(e.reasons());
+                e.reasons().forEach(r -> why.add(Verdict.DENY, r));
                 matched.addAll(e.rules());
             }
         }
-        if (c.is(CommandClass.DESTRUCTIVE) && v == Verdict.ALLOW) {
-            v = Verdict.ASK;
+        if (c.is(CommandClass.DESTRUCTIVE)) {
+            // at least a question, whatever the rules say: nothing destructive runs without a human
+            why.add(Verdict.ASK, "destructive: " + String.join("; ", c.notes()));
             matched.add(DESTRUCTIVE);
         }
-        if (c.is(CommandClass.DESTRUCTIVE)) {
-            reasons.add("destructive: " + String.join("; ", c.notes()));
-        }
         if (c.has(SimpleCommand.OPAQUE)) {
-            v = v.max(Verdict.ASK);
-            reasons.add("the analysis cannot see what runs: " + String.join("; ", c.notes()));
-            if (!matched.contains(OPAQUE)) {
-                matched.add(OPAQUE);
-            }
+            why.add(Verdict.ASK, "the analysis cannot see what runs: " + String.join("; ", c.notes()));
+            matched.add(OPAQUE);
         }
+        Verdict v = why.worst;
         if (v == Verdict.ASK && allowlistOnly) {
             v = Verdict.DENY;
-            reasons.add("allow-listed only mode: what would be asked is denied");
+            why.add(Verdict.DENY, "allow-listed only mode: what would be asked is denied");
             matched.add(ALLOWLIST_ONLY);
         }
+        List<String> reasons = why.at(v);
         if (v == Verdict.ALLOW) {
             for (MatchedRule m : matched) {
                 if (m.action() == Verdict.ALLOW) {
@@ -286,7 +278,30 @@ public final class PolicyEngine {
                 reasons.add("only reads or writes inside the workspace");
             }
         }
-        return new CommandDecision(c, v, reasons, matched);
+        return new CommandDecision(c, v, reasons, List.copyOf(new LinkedHashSet<>(matched)));
+    }
+
+    /** Reasons by verdict: a decision shows the reasons for its own verdict, not the milder ones. */
+    private static final class Reasons {
+        private final List<Verdict> levels = new ArrayList<>();
+        private final List<String> texts = new ArrayList<>();
+        Verdict worst = Verdict.ALLOW;
+
+        void add(Verdict v, String text) {
+            levels.add(v);
+            texts.add(text);
+            worst = worst.max(v);
+        }
+
+        List<String> at(Verdict v) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                if (levels.get(i) == v || (v == Verdict.DENY && texts.get(i).startsWith("destructive: "))) {
+                    out.add(texts.get(i));
+                }
+            }
+            return out;
+        }
     }
 
     private static String describe(SimpleCommand c) {

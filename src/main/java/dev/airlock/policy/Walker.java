@@ -310,8 +310,11 @@ final class Walker {
             TSNode x = c.getChild(k);
             String f = c.getFieldNameForChild(k);
             if ("destination".equals(f)) {
-                Word w = Words.resolve(this, x, scope);
-                target = target == null ? w : new Word(target.text() + " " + w.text(), false, false, false);
+                // tree-sitter attaches the fd of a following redirection ("0" of "0>&1") as a second
+                // destination; the first one is the target
+                if (target == null) {
+                    target = Words.resolve(this, x, scope);
+                }
             } else if ("descriptor".equals(f)) {
                 continue;
             } else if (!x.isNamed() || x.getType().equals("ERROR")) {
