@@ -170,6 +170,10 @@ final class Classifier {
             }
             case "ln" -> {
                 List<Word> ops = operands(args, Classifier.set("-t", "-S", "--target-directory", "--suffix"));
+                // a link exposes its target: linking ~/.ssh/id_rsa into the workspace reads it
+                for (int i = 0; i < (ops.size() == 1 ? 1 : ops.size() - 1); i++) {
+                    e.read(ops.get(i));
+                }
                 String t = optionValue(args, Classifier.set("-t", "--target-directory"), "--target-directory=");
                 if (t != null) {
                     e.write(Word.lit(t), false);
@@ -211,7 +215,7 @@ final class Classifier {
                 if (ops.size() > start) {
                     e.write(ops.get(start), false);
                     for (int i = start + 1; i < ops.size(); i++) {
-                        e.read(ops.get(i));
+                        e.readTree(ops.get(i));
                     }
                 }
             }
@@ -483,8 +487,15 @@ final class Classifier {
                         "--context", "--after-context", "--before-context", "--include", "--exclude",
                         "--exclude-dir", "--exclude-from", "--label", "-g", "--glob", "-t", "-T", "--type",
                         "--type-not", "-j", "--threads", "-M", "--max-columns", "--max-depth", "--max-filesize",
-                        "--pre-glob", "-E", "--encoding", "--sort", "--sortr", "-r", "--replace", "--type-add",
+                        "--pre-glob", "--encoding", "--sort", "--sortr", "--replace", "--type-add",
                         "--color", "--colors", "--ignore-file", "--path-separator", "--engine", "-g");
+        if (name.equals("rg")) {
+            // for rg, -r is --replace and -E is --encoding, both with a value; for grep they are flags
+            Set<String> rg = new java.util.HashSet<>(withArg);
+            rg.add("-r");
+            rg.add("-E");
+            withArg = rg;
+        }
         List<Word> ops = new ArrayList<>();
         boolean end = false;
         for (int i = 0; i < args.size(); i++) {
@@ -523,13 +534,26 @@ final class Classifier {
         if (name.equals("rg") && hasAny(args, "--files", "--type-list")) {
             first = 0;
         }
-        boolean recursiveSearch = name.equals("rg") || name.equals("ag") || name.equals("ack") || recursive(args);
-        if (ops.size() <= first && recursiveSearch) {
-            e.read(Word.lit("."));
+        boolean searcher = name.equals("rg") || name.equals("ag") || name.equals("ack");
+        // rg, ag and ack skip hidden and ignored files unless told otherwise; grep -r reads everything
+        boolean seesHidden = searcher && args.stream().anyMatch(a -> a.text().matches(
+                "-u+|--hidden|--no-ignore.*|--unrestricted|-[a-zA-Z]*u[a-zA-Z]*|--all-types"));
+        boolean recursiveRead = (!searcher && !jq && (recursive(args) || (hasAny(args, "-d", "--directories")
+                && hasAny(args, "recurse")))) || seesHidden;
+        if (ops.size() <= first && (searcher || recursiveRead)) {
+            if (recursiveRead) {
+                e.readTree(Word.lit("."));
+            } else {
+                e.read(Word.lit("."));
+            }
             e.note(name + " searches every file below the current directory");
         }
         for (int i = first; i < ops.size(); i++) {
-            e.read(ops.get(i));
+            if (recursiveRead) {
+                e.readTree(ops.get(i));
+            } else {
+                e.read(ops.get(i));
+            }
         }
     }
 
@@ -701,7 +725,12 @@ final class Classifier {
                 e.host(hostOrEmpty(s.text()));
                 continue;
             }
-            e.read(s);
+            if (!move && (recursive(args) || args.stream().anyMatch(
+                    a -> a.literal() && (a.text().equals("--archive") || a.text().matches("-[a-zA-Z]*a[a-zA-Z]*"))))) {
+                e.readTree(s);
+            } else {
+                e.read(s);
+            }
             if (move) {
                 e.write(s, false);
             }
@@ -812,7 +841,7 @@ final class Classifier {
                     e.write(Word.lit(archive), true);
                 }
                 for (Word m : members) {
-                    e.read(m);
+                    e.readTree(m);
                 }
             }
             default -> {

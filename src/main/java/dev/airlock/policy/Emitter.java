@@ -223,8 +223,17 @@ final class Emitter {
     }
 
     void read(Word w) {
+        // under find -exec, an operand made from {} stands for every file below the start point
+        boolean below = carry.traits().contains(SimpleCommand.FIND_EXEC);
         for (Path p : paths(w)) {
-            accesses.add(new FileAccess(FileAccess.Mode.READ, w.text(), p));
+            accesses.add(new FileAccess(FileAccess.Mode.READ, w.text(), p, below));
+        }
+    }
+
+    /** Reads the operand and, if it is a directory, everything below it. */
+    void readTree(Word w) {
+        for (Path p : paths(w)) {
+            accesses.add(new FileAccess(FileAccess.Mode.READ, w.text(), p, true));
         }
     }
 
@@ -244,7 +253,7 @@ final class Emitter {
         if (HARMLESS_DEVICES.contains(ps) || ps.startsWith("/dev/fd/") || ps.startsWith("/proc/self/fd/")) {
             return;
         }
-        accesses.add(new FileAccess(FileAccess.Mode.WRITE, operand, p));
+        accesses.add(new FileAccess(FileAccess.Mode.WRITE, operand, p, false));
         if (ps.startsWith("/dev/")) {
             destructive("writes to the device " + ps);
             classes.add(CommandClass.WRITE_OUTSIDE);

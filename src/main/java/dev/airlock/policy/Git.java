@@ -105,6 +105,15 @@ final class Git {
         }
         if (READ.contains(sub)) {
             e.cls(READ_ONLY);
+            for (Word a : sargs) {
+                // REV:path reads a file from history: the same path rules apply to it
+                String t = a.text();
+                int colon = t.indexOf(':');
+                if (a.literal() && colon >= 0 && colon < t.length() - 1 && !t.startsWith("-")
+                        && !t.contains("://") && dir != null) {
+                    e.read(Word.lit(t.substring(colon + 1)));
+                }
+            }
             for (int k = 0; k < sargs.size(); k++) {
                 String t = sargs.get(k).text();
                 if (t.startsWith("--output=")) {

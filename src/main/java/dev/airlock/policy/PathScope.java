@@ -113,6 +113,72 @@ public final class PathScope {
         return new Check(Verdict.ASK, "reads " + p + ", outside the workspace", OUTSIDE);
     }
 
+    /** Files checked below a directory before giving up and asking. */
+    static final int MAX_TREE_ENTRIES = 5000;
+
+    /**
+     * A read of {@code p} and of everything below it ({@code grep -r}, {@code cp -r}, {@code tar c}):
+     * denied if a never-readable file lies below. Ignore files are not applied below the named
+     * directory (build output would make every recursive search fail); never-readable names are.
+     */
+    Check readTree(Path p) {
+        Check top = read(p);
+        if (top.verdict() == Verdict.DENY || !Files.isDirectory(p)) {
+            return top;
+        }
+        int[] count = {0};
+        Path[] found = {null};
+        try {
+            Files.walkFileTree(p, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 16,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                                java.nio.file.attribute.BasicFileAttributes attrs) {
+                            if (!dir.equals(p) && dir.getFileName() != null
+                                    && dir.getFileName().toString().equals(".git")) {
+                                return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                            }
+                            return visit(dir);
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(Path file,
+                                java.nio.file.attribute.BasicFileAttributes attrs) {
+                            return visit(file);
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        private java.nio.file.FileVisitResult visit(Path entry) {
+                            if (++count[0] > MAX_TREE_ENTRIES) {
+                                return java.nio.file.FileVisitResult.TERMINATE;
+                            }
+                            Path real = PathResolver.real(entry);
+                            if (neverRead(real, false) != null) {
+                                found[0] = real;
+                                return java.nio.file.FileVisitResult.TERMINATE;
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            return new Check(Verdict.ASK, "reads " + p + " recursively, and it cannot be listed to check",
+                    OUTSIDE);
+        }
+        if (found[0] != null) {
+            return new Check(Verdict.DENY, "reads everything below " + p + ", which includes " + found[0]
+                    + " (never readable); name the files to read, or exclude it", BUILTIN_READ);
+        }
+        if (count[0] > MAX_TREE_ENTRIES) {
+            return new Check(top.verdict().max(Verdict.ASK), "reads everything below " + p + ", more than "
+                    + MAX_TREE_ENTRIES + " files, too many to check for secrets", OUTSIDE);
+        }
+        return top;
+    }
+
     Check write(Path p) {
         // ignore files do not protect against writes: build output is ignored and must stay writable
         Check never = neverRead(p, false);

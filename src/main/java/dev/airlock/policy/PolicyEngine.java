@@ -236,7 +236,8 @@ public final class PolicyEngine {
             matched.add(NO_ALLOW);
         }
         for (FileAccess a : c.accesses()) {
-            PathScope.Check check = a.mode() == FileAccess.Mode.READ ? scope.read(a.path()) : scope.write(a.path());
+            PathScope.Check check = a.mode() == FileAccess.Mode.WRITE ? scope.write(a.path())
+                    : a.recursive() ? scope.readTree(a.path()) : scope.read(a.path());
             if (check.verdict() != Verdict.ALLOW) {
                 why.add(check.verdict(), check.reason());
                 if (check.rule() != null && !matched.contains(check.rule())) {
