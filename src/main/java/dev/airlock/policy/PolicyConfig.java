@@ -75,6 +75,11 @@ public record PolicyConfig(
     /** Parses YAML text; {@code source} names it in error messages. */
     public static PolicyConfig parse(String yaml, String source) {
         try {
+            JsonNode tree = YAML.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return EMPTY; // an empty file (or only comments) means: no rules of its own
+            }
+            // bound from the text, not the tree, so that errors carry line and column
             PolicyConfig c = YAML.readValue(yaml, PolicyConfig.class);
             return (c == null ? EMPTY : c).validate(source);
         } catch (JsonMappingException e) {
