@@ -1,6 +1,7 @@
 package dev.airlock.policy;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A path pattern: absolute ({@code /etc/**}), home-relative ({@code ~/.ssh}) or a name anywhere
@@ -8,16 +9,22 @@ import java.nio.file.Path;
  * pattern naming a directory covers everything inside it.
  */
 final class PathGlob {
-    private enum Kind { ABSOLUTE, HOME, ANYWHERE }
+    /**
+     * NAME: no '/', matched against each component's name (most never-readable patterns); PREFIX: a
+     * literal absolute or home path, matched as a path prefix; the others use the full glob.
+     */
+    private enum Kind { NAME, PREFIX, ABSOLUTE, HOME, ANYWHERE }
 
     private final String source;
     private final Kind kind;
-    private final Glob glob;
+    private final @Nullable Glob glob;
+    private final @Nullable String literal;
 
-    private PathGlob(String source, Kind kind, Glob glob) {
+    private PathGlob(String source, Kind kind, @Nullable Glob glob, @Nullable String literal) {
         this.source = source;
         this.kind = kind;
         this.glob = glob;
+        this.literal = literal;
     }
 
     static PathGlob compile(String pattern) {
@@ -28,17 +35,38 @@ final class PathGlob {
         if (p.length() > 1 && p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
+        boolean literal = p.indexOf('*') < 0 && p.indexOf('?') < 0 && p.indexOf('[') < 0 && p.indexOf('{') < 0
+                && p.indexOf('\\') < 0;
+        if (literal && (p.startsWith("/") || p.equals("~") || p.startsWith("~/"))) {
+            return new PathGlob(pattern, Kind.PREFIX, null, p);
+        }
+        if (p.indexOf('/') < 0 && !p.startsWith("~")) {
+            return new PathGlob(pattern, Kind.NAME, Glob.compile(p, true), null);
+        }
         if (p.startsWith("/")) {
-            return new PathGlob(pattern, Kind.ABSOLUTE, Glob.compile(p, true));
+            return new PathGlob(pattern, Kind.ABSOLUTE, Glob.compile(p, true), null);
         }
         if (p.equals("~") || p.startsWith("~/")) {
-            return new PathGlob(pattern, Kind.HOME, Glob.compile(p, true));
+            return new PathGlob(pattern, Kind.HOME, Glob.compile(p, true), null);
         }
-        return new PathGlob(pattern, Kind.ANYWHERE, Glob.compile("**/" + p, true));
+        return new PathGlob(pattern, Kind.ANYWHERE, Glob.compile("**/" + p, true), null);
     }
 
     /** {@code path} must be absolute and resolved. */
     boolean matches(Path path, Path home) {
+        if (kind == Kind.PREFIX) {
+            String lit = literal;
+            Path base = lit.equals("~") ? home : lit.startsWith("~/") ? home.resolve(lit.substring(2)) : Path.of(lit);
+            return path.startsWith(base);
+        }
+        if (kind == Kind.NAME) {
+            for (int i = path.getNameCount() - 1; i >= 0; i--) {
+                if (glob.matches(path.getName(i).toString())) {
+                    return true;
+                }
+            }
+            return false;
+        }
         for (Path p = path; p != null; p = p.getParent()) {
             if (matchesExactly(p, home)) {
                 return true;
@@ -48,14 +76,16 @@ final class PathGlob {
     }
 
     private boolean matchesExactly(Path p, Path home) {
+        Glob g = glob;
         return switch (kind) {
-            case ABSOLUTE, ANYWHERE -> glob.matches(p.toString());
+            case NAME, PREFIX -> false;
+            case ABSOLUTE, ANYWHERE -> g.matches(p.toString());
             case HOME -> {
                 if (!p.startsWith(home)) {
                     yield false;
                 }
                 String rel = home.relativize(p).toString();
-                yield glob.matches(rel.isEmpty() ? "~" : "~/" + rel);
+                yield g.matches(rel.isEmpty() ? "~" : "~/" + rel);
             }
         };
     }

@@ -156,9 +156,10 @@ public final class PathScope {
                             if (++count[0] > MAX_TREE_ENTRIES) {
                                 return java.nio.file.FileVisitResult.TERMINATE;
                             }
-                            Path real = PathResolver.real(entry);
-                            if (neverRead(real, false) != null) {
-                                found[0] = real;
+                            // the walk does not follow links, and neither do grep -r, cp -r or tar:
+                            // the entry itself is what they read
+                            if (neverRead(entry, false) != null) {
+                                found[0] = entry;
                                 return java.nio.file.FileVisitResult.TERMINATE;
                             }
                             return java.nio.file.FileVisitResult.CONTINUE;

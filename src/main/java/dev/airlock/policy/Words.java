@@ -211,11 +211,15 @@ final class Words {
 
     /** Brace expansion ({@code r{m,} -> rm r}) of a literal word with unquoted braces. */
     static List<Word> expand(Word w) {
+        return expand(w, MAX_BRACE_WORDS);
+    }
+
+    static List<Word> expand(Word w, int max) {
         if (!w.literal() || !w.brace()) {
             return List.of(w);
         }
         List<String> acc = new ArrayList<>();
-        if (!braces(w.text(), acc) || acc.size() > MAX_BRACE_WORDS) {
+        if (!braces(w.text(), acc, max) || acc.size() > max) {
             return List.of(w);
         }
         List<Word> words = new ArrayList<>(acc.size());
@@ -226,7 +230,7 @@ final class Words {
     }
 
     /** Returns false when the word holds no expandable {@code {a,b}}. */
-    private static boolean braces(String s, List<String> acc) {
+    private static boolean braces(String s, List<String> acc, int max) {
         int open = -1;
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) == '{') {
@@ -251,12 +255,12 @@ final class Words {
                     for (String alt : splitTop(s.substring(open + 1, close))) {
                         String candidate = pre + alt + post;
                         List<String> sub = new ArrayList<>();
-                        if (braces(candidate, sub)) {
+                        if (braces(candidate, sub, max)) {
                             acc.addAll(sub);
                         } else {
                             acc.add(candidate);
                         }
-                        if (acc.size() > MAX_BRACE_WORDS) {
+                        if (acc.size() > max) {
                             return true;
                         }
                     }
