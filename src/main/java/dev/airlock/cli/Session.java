@@ -373,8 +373,20 @@ final class Session implements AutoCloseable {
 
     /** The current folder as the workspace, judged against the user's home and the Airlock home. */
     PathContext workspaceContext() {
-        java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
-        return PathContext.create(cwd, AirlockHome.userHome(env()), home().root());
+        return workspaceContext(null);
+    }
+
+    /** {@code workspace} (default: the current folder) as the workspace of a command. */
+    PathContext workspaceContext(java.nio.file.@Nullable Path workspace) {
+        java.nio.file.Path ws = (workspace == null ? java.nio.file.Path.of("") : workspace).toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(ws)) {
+            throw dev.airlock.home.AirlockException.usage("workspace " + ws + " is not a folder");
+        }
+        if (ws.getParent() == null) {
+            throw dev.airlock.home.AirlockException.usage("the file system root cannot be a workspace; cd into a project folder"
+                    + " or pass --workspace DIR");
+        }
+        return PathContext.create(ws, AirlockHome.userHome(env()), home().root());
     }
 
     /** The gate for the selected tenant: policy, approval, sandbox, redaction, audit. */
