@@ -130,4 +130,19 @@ class JsonOutputTest {
         assertThat(r.oneLineError()).contains("cannot write").contains(out.getParent().toString());
         assertThat(cli.ok("audit", "verify", "--json").json().get("rows").asLong()).isEqualTo(rows);
     }
+
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> exportOverAirlocksOwnFiles_isRefused_andTheLogSurvives() {
+        // Regression: --out tenants/default/airlock.db replaced the database with the export, losing the audit log.
+        return java.util.stream.Stream.of("tenants/default/airlock.db", "tenants/default/audit.checkpoints",
+                "tenants/default/../default/airlock.db", "tenants/new-file", "logs/airlock.log", "airlock.home", "tenants", ".")
+                .map(rel -> org.junit.jupiter.api.DynamicTest.dynamicTest(rel, () -> {
+                    java.util.Map<String, String> before = CliRunner.snapshot(cli.home().resolve("tenants"));
+                    var r = cli.run("audit", "export", "--format", "jsonl", "--out", cli.home() + "/" + rel);
+                    assertThat(r.code()).isEqualTo(2);
+                    assertThat(r.oneLineError()).contains("--out").containsAnyOf("Airlock's own files", "is a folder");
+                    assertThat(CliRunner.snapshot(cli.home().resolve("tenants"))).isEqualTo(before);
+                    cli.ok("audit", "verify");
+                }));
+    }
 }
