@@ -195,4 +195,38 @@ class TenantCommandTest {
         s.codePoints().forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? Character.toString(c) : String.format("\\u%04x", c)));
         return sb.append('\'').toString();
     }
+
+    @Test
+    void create_refusesALeftoverFolderWithoutADatabase_andLeavesItAlone() throws Exception {
+        // Regression: a stale audit.checkpoints (here a folder, so the log could never checkpoint) was adopted
+        // by a new tenant, which then failed 'audit verify' from its first command on.
+        Path leftover = cli.home().resolve("tenants/acme");
+        Files.createDirectories(leftover.resolve("audit.checkpoints"));
+        Map<String, String> before = CliRunner.snapshot(leftover);
+        var r = cli.run("tenant", "create", "acme");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.oneLineError()).contains(leftover.toString()).contains("already exists without a tenant database");
+        assertThat(CliRunner.snapshot(leftover)).isEqualTo(before);
+        assertThat(names()).containsExactly("default");
+    }
+
+    @Test
+    void create_refusesATenantFolderThatIsASymbolicLink() throws Exception {
+        // Regression: tenants/acme -> elsewhere made 'tenant create' write a database outside the home.
+        Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+        Files.createSymbolicLink(cli.home().resolve("tenants/acme"), elsewhere);
+        var r = cli.run("tenant", "create", "acme");
+        assertThat(r.code()).isEqualTo(2);
+        r.oneLineError();
+        try (Stream<Path> s = Files.list(elsewhere)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void create_acceptsAnEmptyLeftoverFolder() throws Exception {
+        Files.createDirectories(cli.home().resolve("tenants/acme"));
+        cli.ok("tenant", "create", "acme");
+        cli.ok("--tenant", "acme", "audit", "verify");
+    }
 }
