@@ -30,9 +30,10 @@ class UsageErrorsTest {
             new Case(List.of("--bogus"), "Unknown option: '--bogus'", "airlock"),
             new Case(List.of("tenant", "list", "--bogus"), "Unknown option: '--bogus'", "airlock tenant list"),
             new Case(List.of("audit", "verify", "-x"), "Unknown option: '-x'", "airlock audit verify"),
-            new Case(List.of("frobnicate"), "'frobnicate'", "airlock"),
-            new Case(List.of("tenant", "frobnicate"), "'frobnicate'", "airlock tenant"),
-            new Case(List.of("audit", "frobnicate"), "'frobnicate'", "airlock audit"),
+            new Case(List.of("frobnicate"), "unknown command 'frobnicate' for 'airlock'; commands: init, tenant, audit", "airlock"),
+            new Case(List.of("tenant", "frobnicate"), "unknown command 'frobnicate' for 'airlock tenant'; commands: create, list, delete",
+                    "airlock tenant"),
+            new Case(List.of("--home", "/x", "audit", "frobnicate"), "unknown command 'frobnicate' for 'airlock audit'", "airlock audit"),
             new Case(List.of("tenant", "create"), "Missing required parameter: 'NAME'", "airlock tenant create"),
             new Case(List.of("tenant", "delete"), "Missing required parameter: 'NAME'", "airlock tenant delete"),
             new Case(List.of("audit", "show"), "Missing required parameter: 'SEQ'", "airlock audit show"),
@@ -40,7 +41,8 @@ class UsageErrorsTest {
             new Case(List.of("audit", "export"), "Missing required option: '--format=FORMAT'", "airlock audit export"),
             new Case(List.of("audit", "tail", "-n", "many"), "'many' is not an int", "airlock audit tail"),
             new Case(List.of("--home"), "Missing required parameter for option '--home'", "airlock"),
-            new Case(List.of("tenant", "create", "a", "b"), "'b'", "airlock tenant create"));
+            new Case(List.of("tenant", "create", "a", "b"), "unexpected argument 'b' for 'airlock tenant create'", "airlock tenant create"),
+            new Case(List.of("audit", "verify", "now"), "unexpected argument 'now' for 'airlock audit verify'", "airlock audit verify"));
 
     @TestFactory
     Stream<DynamicTest> parseErrors_exit2_withOneLineAndAHelpHint() {
@@ -73,7 +75,8 @@ class UsageErrorsTest {
             new Case(List.of("tenant"), "tenant needs a subcommand", ""),
             new Case(List.of("audit"), "audit needs a subcommand", ""),
             new Case(List.of("config"), "config needs a subcommand", ""),
-            new Case(List.of(), "a command is required", ""));
+            new Case(List.of(), "a command is required", ""),
+            new Case(List.of("--home", "", "init"), "--home needs a folder", ""));
 
     @TestFactory
     Stream<DynamicTest> commandErrors_exit2_withOneLine() {
