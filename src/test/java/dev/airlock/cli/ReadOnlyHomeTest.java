@@ -82,4 +82,24 @@ class ReadOnlyHomeTest {
             assertThat(CliRunner.snapshot(cli.home())).isEqualTo(before);
         }));
     }
+
+    static final List<List<String>> READING_COMMANDS = List.of(
+            List.of("audit", "verify"),
+            List.of("tenant", "list", "--json"));
+
+    @TestFactory
+    Stream<DynamicTest> readingCommand_inAReadOnlyHome_succeeds_andChangesNothing() throws Exception {
+        // Regression: with WAL, SQLite could not create the -shm file, so even 'audit verify' of a backup on
+        // read-only media failed with "cannot write the database".
+        assumeTrue(bwrap.isPresent(), "bubblewrap (bwrap) is not on PATH");
+        CliRunner cli = CliRunner.in(temp.resolve("reading"));
+        cli.ok("init");
+        Map<String, String> before = CliRunner.snapshot(cli.home());
+        return READING_COMMANDS.stream().map(command -> DynamicTest.dynamicTest(String.join(" ", command), () -> {
+            Run r = runReadOnly(cli, command.toArray(String[]::new));
+            assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
+            assertThat(r.out()).isNotBlank();
+            assertThat(CliRunner.snapshot(cli.home())).isEqualTo(before);
+        }));
+    }
 }
