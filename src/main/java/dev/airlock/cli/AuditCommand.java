@@ -219,6 +219,9 @@ final class AuditCommand implements Callable<Integer> {
             AuditReader reader = AuditReader.of(db);
             ExportContext ctx = new ExportContext(s.tenantName().value(), reader.logId(), hostName(), VersionCommand.version());
             Path target = out == null ? null : out.toAbsolutePath();
+            if (target != null) {
+                refuseOwnFiles(target, s.initializedHome());
+            }
             Path dir = target == null ? s.initializedHome().root() : target.getParent();
             // Exported to a private temp file first: the export only "happens" once its audit row is durable.
             Path tmp;
@@ -258,6 +261,36 @@ final class AuditCommand implements Callable<Integer> {
                 Files.deleteIfExists(tmp);
             }
             return 0;
+        }
+
+        /**
+         * An export replaces its target; it must never replace Airlock's own state (a tenant database,
+         * its checkpoints, the log, the marker) or a folder.
+         */
+        static void refuseOwnFiles(Path target, AirlockHome home) {
+            Path parent = target.getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                return; // reported as unwritable when the temp file cannot be created
+            }
+            Path real;
+            Path homeReal;
+            try {
+                // The move replaces a symbolic link itself, never what it points to, so only the folder is resolved.
+                real = parent.toRealPath().resolve(target.getFileName());
+                homeReal = home.root().toRealPath();
+            } catch (IOException e) {
+                throw AirlockHome.unwritable(target, e);
+            }
+            if (Files.isDirectory(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw AirlockException.usage("--out " + target + " is a folder; name the file to write, e.g. "
+                        + target.resolve("audit.export"));
+            }
+            for (Path own : List.of(home.tenantsDir().getFileName(), home.logsDir().getFileName(), Path.of("airlock.home"))) {
+                if (real.startsWith(homeReal.resolve(own))) {
+                    throw AirlockException.usage("--out " + target + " would overwrite Airlock's own files in "
+                            + homeReal.resolve(own) + "; write the export outside them");
+                }
+            }
         }
 
         static long parseTime(String s) {

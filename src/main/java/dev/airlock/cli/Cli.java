@@ -44,9 +44,25 @@ final class Cli implements AutoCloseable {
 
     private int onUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        err.println("airlock: " + oneLine(ex.getMessage()));
+        err.println("airlock: " + describe(ex, cmd));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         return ExitCode.USAGE.code();
+    }
+
+    /** picocli's "Unmatched argument at index 3: 'x'" counts global options; say what the word was instead. */
+    private static String describe(CommandLine.ParameterException ex, CommandLine cmd) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String word = u.getUnmatched().get(0);
+            if (!word.startsWith("-")) {
+                var subcommands = cmd.getSubcommands().keySet();
+                if (!subcommands.isEmpty()) {
+                    return "unknown command '" + word + "' for '" + cmd.getCommandSpec().qualifiedName() + "'; commands: "
+                            + String.join(", ", subcommands);
+                }
+                return "unexpected argument '" + word + "' for '" + cmd.getCommandSpec().qualifiedName() + "'";
+            }
+        }
+        return oneLine(ex.getMessage());
     }
 
     private int onFailure(Exception ex) {

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 @Command(name = "airlock",
+        // INHERIT gives every subcommand --help, which the "Try 'airlock X --help'" hint promises.
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "A local-first AI agent orchestrator whose security model is the product.",
         subcommands = {

@@ -324,16 +324,31 @@ final class Session implements AutoCloseable {
         TenantDb db = t.create(name);
         dbs.put(name, db);
         try {
-            AuditLogs.createCheckpointFile(t.checkpointFile(name));
-        } catch (IOException e) {
-            throw AirlockHome.unwritable(t.checkpointFile(name), e);
+            try {
+                AuditLogs.createCheckpointFile(t.checkpointFile(name));
+            } catch (IOException e) {
+                throw AirlockHome.unwritable(t.checkpointFile(name), e);
+            }
+            // The tenant's first row records its creation; the config it was created under comes next.
+            AuditLog log = openLog(name);
+            log.append(AuditEvent.builder("tenant.create").target("tenant:" + name)
+                    .detail("log_id", db.meta("log_id").orElse("")).build());
+            recordConfigChange(name, log);
+            createVault(name, password);
+        } catch (RuntimeException e) {
+            // A tenant without its creation row or its vault would be half made: remove it whole.
+            try {
+                release(name);
+            } catch (RuntimeException ignored) {
+                // the original failure is what the user needs to see
+            }
+            try {
+                t.purge(t.detach(name));
+            } catch (RuntimeException ignored) {
+                // left in place; 'tenant create' will refuse the folder and say so
+            }
+            throw e;
         }
-        // The tenant's first row records its creation; the config it was created under comes next.
-        AuditLog log = openLog(name);
-        log.append(AuditEvent.builder("tenant.create").target("tenant:" + name)
-                .detail("log_id", db.meta("log_id").orElse("")).build());
-        recordConfigChange(name, log);
-        createVault(name, password);
     }
 
     /**

@@ -59,11 +59,19 @@ final class TenantCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             List<Map<String, Object>> rows = new ArrayList<>();
+            // One unreadable tenant must not hide the others: list them all, then report the first failure.
+            AirlockException firstFailure = null;
             for (TenantName t : s.tenants().list()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", t.value());
-                TenantDb db = s.db(t);
-                row.put("audit_rows", AuditReader.of(db).count());
+                try {
+                    TenantDb db = s.db(t);
+                    row.put("audit_rows", AuditReader.of(db).count());
+                } catch (AirlockException e) {
+                    firstFailure = firstFailure == null ? e : firstFailure;
+                    row.put("audit_rows", null);
+                    row.put("error", e.getMessage());
+                }
                 row.put("path", s.tenants().dir(t).toString());
                 rows.add(row);
             }
@@ -71,8 +79,16 @@ final class TenantCommand implements Callable<Integer> {
                 parent.root.cli.out.println(Json.write(rows));
             } else {
                 for (Map<String, Object> r : rows) {
-                    parent.root.cli.out.printf("%-24s %10s audit rows%n", r.get("name"), r.get("audit_rows"));
+                    if (r.containsKey("error")) {
+                        parent.root.cli.out.printf("%-24s %10s%n", r.get("name"), "unreadable");
+                    } else {
+                        parent.root.cli.out.printf("%-24s %10s audit rows%n", r.get("name"), r.get("audit_rows"));
+                    }
                 }
+            }
+            parent.root.cli.out.flush();
+            if (firstFailure != null) {
+                throw firstFailure;
             }
             return 0;
         }

@@ -36,6 +36,10 @@ public final class AirlockHome {
     /** Resolves the home location from an explicit option and the environment; touches nothing. */
     public static AirlockHome locate(Optional<Path> explicit, Map<String, String> env) {
         if (explicit.isPresent()) {
+            if (explicit.get().toString().isBlank()) {
+                // Path.of("") is the working directory: never take it for a home by accident.
+                throw AirlockException.usage("--home needs a folder, got an empty value");
+            }
             return new AirlockHome(explicit.get().toAbsolutePath().normalize());
         }
         String fromEnv = env.get("AIRLOCK_HOME");

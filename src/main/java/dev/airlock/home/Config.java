@@ -88,37 +88,96 @@ public final class Config {
         } catch (IOException e) {
             throw AirlockException.usage("cannot read config " + file + ": " + e.getMessage());
         }
-        Map<String, Object> sections = new LinkedHashMap<>();
         String name = file.toString();
+        // First pass: syntax, duplicate keys, a single document, and the line of every key, so that
+        // errors found while binding can name the line of the key they are about.
+        Map<String, Integer> keyLines = scan(name, bytes);
+        Map<String, Object> sections = new LinkedHashMap<>();
         try (JsonParser p = STRICT.getFactory().createParser(bytes)) {
             JsonToken first = p.nextToken();
             if (first != null && first != JsonToken.VALUE_NULL) {
                 if (first != JsonToken.START_OBJECT) {
-                    throw error(name, p.currentLocation(), "the top level must be a mapping of sections ("
+                    throw error(name, p.currentTokenLocation().getLineNr(), "the top level must be a mapping of sections ("
                             + String.join(", ", schema.sections.keySet()) + ")");
                 }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
-                    JsonLocation where = p.currentLocation();
                     Class<?> type = schema.sections.get(key);
                     if (type == null) {
-                        throw error(name, where, "unknown key '" + key + "'; known sections: "
+                        throw error(name, keyLines.getOrDefault(key, 0), "unknown key '" + key + "'; known sections: "
                                 + String.join(", ", new TreeSet<>(schema.sections.keySet())));
                     }
-                    if (sections.containsKey(key)) {
-                        throw error(name, where, "key '" + key + "' appears twice");
-                    }
                     JsonToken value = p.nextToken();
-                    sections.put(key, value == JsonToken.VALUE_NULL ? empty(type) : bind(p, type, key, name));
+                    sections.put(key, value == JsonToken.VALUE_NULL ? empty(type) : bind(p, type, key, name, keyLines));
                 }
             }
         } catch (JsonProcessingException e) {
-            throw error(name, e.getLocation(), "invalid YAML: " + e.getOriginalMessage());
+            throw error(name, line(e.getLocation()), "invalid YAML: " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw AirlockException.usage("cannot read config " + name + ": " + e.getMessage());
+            throw AirlockException.usage("cannot read config " + name + ": " + oneLine(e.getMessage()));
         }
         schema.sections.forEach((key, type) -> sections.computeIfAbsent(key, k -> empty(type)));
         return new Config(Optional.of(file), Optional.of(sha256(bytes)), Map.copyOf(sections));
+    }
+
+    /**
+     * Reads every token once and returns the line of each key by dotted path. Fails, naming the line
+     * and the last key read, on a YAML syntax error, a key that appears twice in one mapping, or a
+     * second document in the file.
+     */
+    private static Map<String, Integer> scan(String name, byte[] bytes) {
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        String lastKey = null;
+        try (JsonParser p = STRICT.getFactory().createParser(bytes)) {
+            boolean rootDone = false;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (rootDone) {
+                    throw error(name, p.currentTokenLocation().getLineNr(), "a second document starts here"
+                            + " (after '---'); a config file holds one mapping");
+                }
+                if (t == JsonToken.FIELD_NAME) {
+                    String path = dotted(p.getParsingContext());
+                    int line = p.currentTokenLocation().getLineNr();
+                    if (lines.putIfAbsent(path, line) != null) {
+                        throw error(name, line, "key '" + path + "' appears twice (first on line " + lines.get(path) + ")");
+                    }
+                    lastKey = path;
+                }
+                if (p.getParsingContext().inRoot() && t != JsonToken.FIELD_NAME) {
+                    if (t.isScalarValue() || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                        rootDone = true;
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            int line = line(e.getLocation());
+            String why = e.getOriginalMessage();
+            // SnakeYAML knows where the problem is and what it is; its message's first line is only context.
+            if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                line = m.getProblemMark().getLine() + 1;
+                why = m.getProblem();
+            }
+            throw error(name, line, "invalid YAML" + (lastKey == null ? "" : " after key '" + lastKey + "'")
+                    + ": " + oneLine(why));
+        } catch (IOException e) {
+            throw AirlockException.usage("cannot read config " + name + ": " + oneLine(e.getMessage()));
+        }
+        return lines;
+    }
+
+    /** The dotted path of the current field, e.g. {@code audit.checkpoint_every_rows}; indexes as {@code [0]}. */
+    private static String dotted(com.fasterxml.jackson.core.JsonStreamContext ctx) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (var c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject()) {
+                parts.push("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        String joined = String.join("", parts);
+        return joined.startsWith(".") ? joined.substring(1) : joined;
     }
 
     /** A configuration with every section at its defaults and no file behind it. */
@@ -147,23 +206,50 @@ public final class Config {
         return sha256;
     }
 
-    private static <T> T bind(JsonParser p, Class<T> type, String section, String file) throws IOException {
+    private static <T> T bind(JsonParser p, Class<T> type, String section, String file, Map<String, Integer> keyLines)
+            throws IOException {
         try {
             return STRICT.readValue(p, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : "; known keys: " + e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw error(file, e.getLocation(), "unknown key '" + path(section, e) + "'" + known);
+            String key = path(section, e);
+            throw error(file, lineOf(key, keyLines, e), "unknown key '" + key + "'" + known);
         } catch (InvalidFormatException e) {
-            throw error(file, e.getLocation(), "wrong type for key '" + path(section, e) + "': expected "
+            String key = path(section, e);
+            throw error(file, lineOf(key, keyLines, e), "wrong type for key '" + key + "': expected "
                     + describe(e.getTargetType()) + ", got '" + e.getValue() + "'");
         } catch (MismatchedInputException e) {
-            throw error(file, e.getLocation(), "wrong type for key '" + path(section, e) + "': expected "
+            String key = path(section, e);
+            throw error(file, lineOf(key, keyLines, e), "wrong type for key '" + key + "': expected "
                     + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw error(file, e.getLocation(), "invalid value for key '" + path(section, e) + "': " + cause.getMessage());
+            String why = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : cause.getMessage();
+            String key = path(section, e);
+            if (key.equals(section)) {
+                // A section's own validation names the key in its message ("checkpoint_every_rows must be…").
+                String prefix = section + ".";
+                for (String k : keyLines.keySet()) {
+                    if (k.startsWith(prefix) && why != null && why.contains(k.substring(prefix.length()))) {
+                        key = k;
+                        break;
+                    }
+                }
+            }
+            throw error(file, lineOf(key, keyLines, e), "invalid value for key '" + key + "': " + oneLine(why));
         }
+    }
+
+    /** The line where {@code key} (or its nearest enclosing key) is written, else where the error was found. */
+    private static int lineOf(String key, Map<String, Integer> keyLines, JsonProcessingException e) {
+        for (String k = key; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
+            Integer line = keyLines.get(k.replaceAll("\\[\\d+]$", ""));
+            if (line != null) {
+                return line;
+            }
+        }
+        return line(e.getLocation());
     }
 
     private static String path(String section, JsonMappingException e) {
@@ -208,9 +294,22 @@ public final class Config {
         }
     }
 
-    private static AirlockException error(String file, JsonLocation where, String what) {
-        String line = where == null || where.getLineNr() < 1 ? "" : ":" + where.getLineNr();
-        return AirlockException.usage(file + line + ": " + what);
+    private static AirlockException error(String file, int line, String what) {
+        return AirlockException.usage(file + (line < 1 ? "" : ":" + line) + ": " + oneLine(what));
+    }
+
+    private static int line(JsonLocation where) {
+        return where == null ? 0 : where.getLineNr();
+    }
+
+    /** Parser messages run over several lines (a source excerpt, a caret); errors are one line. */
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String first = s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        int source = first.indexOf(" at [Source");
+        return source >= 0 ? first.substring(0, source) : first;
     }
 
     private static String sha256(byte[] bytes) {
@@ -231,6 +330,8 @@ public final class Config {
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // 5.5 for a whole number is a mistake to report, not a value to truncate
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .build();
     }
 }

@@ -60,12 +60,38 @@ public final class TenantDb implements AutoCloseable {
                 throw new StoreException(ExitCode.RUNTIME, "cannot create " + file + ": " + e.getMessage(), e);
             }
         }
-        TenantDb db = new TenantDb(tenant, file, dataSource(file, SQLiteConfig.TransactionMode.DEFERRED));
+        boolean readOnly = exists && isReadOnlySnapshot(file);
+        TenantDb db = new TenantDb(tenant, file, dataSource(file, SQLiteConfig.TransactionMode.DEFERRED, readOnly));
         db.migrate();
         return db;
     }
 
+    /**
+     * A database in a folder nobody can write (a read-only mount, a backup) with no WAL beside it:
+     * SQLite cannot create the -shm it needs for WAL, so it is opened immutable and read-only. Reads
+     * (verify, tail, export to stdout…) then work; any write fails as "cannot write".
+     */
+    private static boolean isReadOnlySnapshot(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return dir != null && !Files.isWritable(dir)
+                && !Files.exists(dir.resolve(file.getFileName() + "-wal"))
+                && !Files.exists(dir.resolve(file.getFileName() + "-shm"));
+    }
+
     private static SQLiteDataSource dataSource(Path file, SQLiteConfig.TransactionMode mode) {
+        return dataSource(file, mode, false);
+    }
+
+    private static SQLiteDataSource dataSource(Path file, SQLiteConfig.TransactionMode mode, boolean readOnly) {
+        if (readOnly) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+            config.setBusyTimeout(BUSY_TIMEOUT_MS);
+            SQLiteDataSource ds = new SQLiteDataSource(config);
+            ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1");
+            return ds;
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

@@ -76,6 +76,11 @@ public final class Tenants {
             throw new StoreException(ExitCode.USAGE, "tenant '" + name + "' already exists");
         }
         Path dir = dir(name);
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isEmptyFolder(dir)) {
+            // Never adopt leftovers (an old audit.checkpoints would contradict the new log), nor a link.
+            throw new StoreException(ExitCode.USAGE, "cannot create tenant '" + name + "': " + dir
+                    + " already exists without a tenant database; move it away (or restore its " + DB_FILE + ") and try again");
+        }
         try {
             PrivateFiles.createDirectories(dir);
         } catch (IOException e) {
@@ -91,6 +96,17 @@ public final class Tenants {
         String logId = UUID.randomUUID().toString();
         db.jdbi().useHandle(h -> h.execute("INSERT INTO meta(key, value) VALUES ('log_id', ?)", logId));
         return db;
+    }
+
+    private static boolean isEmptyFolder(Path dir) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Opens an existing tenant; a missing one is a usage error naming the fix. */
