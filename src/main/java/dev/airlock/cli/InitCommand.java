@@ -1,0 +1,37 @@
+package dev.airlock.cli;
+
+import dev.airlock.home.AirlockHome;
+import dev.airlock.store.TenantName;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "init", description = "Create the Airlock home and the default tenant (safe to run again).")
+final class InitCommand implements Callable<Integer> {
+    @ParentCommand
+    RootCommand root;
+
+    @Override
+    public Integer call() {
+        Session s = root.session();
+        AirlockHome home = s.home();
+        s.config(); // a broken config is reported before anything is created
+        boolean created = home.initialize();
+        s.startLogging(home);
+        boolean tenantCreated = false;
+        TenantName tenant = s.tenantName();
+        if (!s.tenants().exists(tenant)) {
+            s.createTenant(tenant);
+            tenantCreated = true;
+        }
+        if (root.json) {
+            root.cli.out.println("{\"home\":" + Json.str(home.root().toString()) + ",\"created\":" + created
+                    + ",\"tenant\":" + Json.str(tenant.value()) + ",\"tenant_created\":" + tenantCreated + "}");
+        } else if (created || tenantCreated) {
+            root.cli.err.println("Initialised Airlock home at " + home.root() + " with tenant '" + tenant + "'.");
+        } else {
+            root.cli.err.println("Airlock home at " + home.root() + " is already initialised (tenant '" + tenant + "' exists).");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.airlock.cli;
+
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.audit.AuditLogs;
+import dev.airlock.audit.AuditOptions;
+import dev.airlock.audit.AuditSettings;
+import dev.airlock.home.AirlockHome;
+import dev.airlock.home.Config;
+import dev.airlock.home.Logging;
+import dev.airlock.home.LoggingSettings;
+import dev.airlock.home.TextFilter;
+import dev.airlock.store.TenantDb;
+import dev.airlock.store.TenantName;
+import dev.airlock.store.Tenants;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one command works with, opened lazily and closed once: the home, the user config, the
+ * tenant's database and its audit log. Commands ask for what they need; nothing is opened that a
+ * command does not use, so read-only commands never create files.
+ */
+final class Session implements AutoCloseable {
+    static Config.Schema schema() {
+        return Config.Schema.create()
+                .section("audit", AuditSettings.class)
+                .section("logging", LoggingSettings.class);
+    }
+
+    private final RootCommand root;
+    private @Nullable AirlockHome home;
+    private @Nullable Config config;
+    private boolean logging;
+    private final Map<TenantName, TenantDb> dbs = new HashMap<>();
+    private final Map<TenantName, AuditLog> logs = new HashMap<>();
+    private TextFilter filter = TextFilter.identity();
+    private Clock clock = Clock.systemUTC();
+
+    Session(RootCommand root) {
+        this.root = root;
+    }
+
+    Map<String, String> env() {
+        return root.cli.env;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** The home location (not necessarily initialised). */
+    AirlockHome home() {
+        if (home == null) {
+            home = AirlockHome.locate(root.homeOption(), env());
+        }
+        return home;
+    }
+
+    /** The initialised home, with logging started; a usage error naming 'airlock init' otherwise. */
+    AirlockHome initializedHome() {
+        AirlockHome h = home().requireInitialized();
+        startLogging(h);
+        return h;
+    }
+
+    void startLogging(AirlockHome h) {
+        if (!logging) {
+            Logging.setFilter(filter);
+            Logging.toHome(h, config().section("logging", LoggingSettings.class).level());
+            logging = true;
+        }
+    }
+
+    Config config() {
+        if (config == null) {
+            config = Config.load(Config.userConfigPath(env()), schema());
+        }
+        return config;
+    }
+
+    TenantName tenantName() {
+        return TenantName.of(root.tenant);
+    }
+
+    Tenants tenants() {
+        return Tenants.of(initializedHome());
+    }
+
+    /** The selected tenant's database. */
+    TenantDb db() {
+        return db(tenantName());
+    }
+
+    TenantDb db(TenantName name) {
+        TenantDb db = dbs.get(name);
+        if (db == null) {
+            db = tenants().open(name);
+            dbs.put(name, db);
+        }
+        return db;
+    }
+
+    /** The selected tenant's audit log writer. */
+    AuditLog audit() {
+        return audit(tenantName());
+    }
+
+    AuditLog audit(TenantName name) {
+        AuditLog log = logs.get(name);
+        if (log == null) {
+            log = openLog(name);
+            recordConfigChange(name, log);
+        }
+        return log;
+    }
+
+    private AuditLog openLog(TenantName name) {
+        AuditLog log = AuditLogs.open(db(name), tenants().checkpointFile(name), auditOptions());
+        logs.put(name, log);
+        return log;
+    }
+
+    AuditOptions auditOptions() {
+        return AuditOptions.builder()
+                .settings(config().section("audit", AuditSettings.class))
+                .clock(clock)
+                .detailsFilter(filter)
+                .build();
+    }
+
+    /**
+     * Creates a tenant: folder, database, empty checkpoint file, and its first audit row. Used by
+     * init, tenant create and the demo.
+     */
+    void createTenant(TenantName name) {
+        Tenants t = tenants();
+        TenantDb db = t.create(name);
+        dbs.put(name, db);
+        try {
+            AuditLogs.createCheckpointFile(t.checkpointFile(name));
+        } catch (IOException e) {
+            throw AirlockHome.unwritable(t.checkpointFile(name), e);
+        }
+        // The tenant's first row records its creation; the config it was created under comes next.
+        AuditLog log = openLog(name);
+        log.append(AuditEvent.builder("tenant.create").target("tenant:" + name)
+                .detail("log_id", db.meta("log_id").orElse("")).build());
+        recordConfigChange(name, log);
+    }
+
+    /**
+     * Notices that the user config changed since this tenant last saw it and records that, with the
+     * old and new file hashes, in the same transaction as remembering the new hash.
+     */
+    private void recordConfigChange(TenantName name, AuditLog log) {
+        Config c = config();
+        String now = c.sha256().orElse("none");
+        Optional<String> seen = db(name).meta("config_sha256");
+        if (seen.isPresent() ? seen.get().equals(now) : now.equals("none")) {
+            return; // unchanged, or no config file ever seen: nothing to record
+        }
+        log.appendWith(AuditEvent.builder("config.change").target("config:" + c.file().map(Object::toString)
+                        .orElse(Config.userConfigPath(env()).toString()))
+                        .detail("previous_sha256", seen.orElse("none")).detail("sha256", now).build(),
+                h -> h.execute("INSERT INTO meta(key, value) VALUES ('config_sha256', ?)"
+                        + " ON CONFLICT(key) DO UPDATE SET value = excluded.value", now));
+    }
+
+    /** Removes anything the redaction engine recognises from text shown to the user. */
+    String scrub(String text) {
+        return filter.apply(text);
+    }
+
+    /** Closes audit logs first (their final checkpoints need the databases). */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (AuditLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        logs.clear();
+        dbs.values().forEach(TenantDb::close);
+        dbs.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Closes one tenant's log and database (before deleting it). */
+    void release(TenantName name) {
+        AuditLog log = logs.remove(name);
+        if (log != null) {
+            log.close();
+        }
+        TenantDb db = dbs.remove(name);
+        if (db != null) {
+            db.close();
+        }
+    }
+}
