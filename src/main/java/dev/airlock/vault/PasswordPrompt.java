@@ -1,6 +1,7 @@
 package dev.airlock.vault;
 
 import java.io.Console;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks a person for a password without echoing it. Injected so tests and the CLI's terminal layer
@@ -19,7 +20,7 @@ public interface PasswordPrompt {
     static PasswordPrompt console() {
         return prompt -> {
             Console console = System.console();
-            char[] read = console == null ? null : console.readPassword("%s", prompt);
+            char @Nullable [] read = console == null ? null : console.readPassword("%s", prompt);
             if (read == null) {
                 throw noSource();
             }
