@@ -80,11 +80,15 @@ class LeakTest {
         // recent pages and is scanned as it is during normal operation.
         try (org.jdbi.v3.core.Handle keepWalAlive = t.jdbi.open()) {
             keepWalAlive.execute("SELECT 1");
-            return scenario(t);
+            List<Path> scanned = scenario(t.vault, t.jdbi);
+            text.append(t.audit.events().stream().map(e -> e.actor() + e.action() + e.target() + e.outcome() + e.details()).toList());
+            return scanned;
         }
     }
 
-    private List<Path> scenario(TestTenant t) throws IOException {
+    private List<Path> scenario(Vault vault, org.jdbi.v3.core.Jdbi jdbi) throws IOException {
+        record T(Vault vault, org.jdbi.v3.core.Jdbi jdbi) {}
+        T t = new T(vault, jdbi);
         String pw = marker("password");
         String newPw = marker("new-password");
         String[] values = {marker("value-0"), marker("value-1"), marker("value-2")};
@@ -129,8 +133,8 @@ class LeakTest {
                 text.append(s);
             }
         }
-        text.append(t.audit.events().stream().map(e -> e.actor() + e.action() + e.target() + e.outcome() + e.details()).toList());
-        List<Map<String, Object>> auditRows = t.jdbi.withHandle(h -> h.createQuery("SELECT * FROM test_audit").mapToMap().list());
+        List<Map<String, Object>> auditRows = t.jdbi.withHandle(h -> h.createQuery(
+                "SELECT * FROM " + (tableExists(h, "test_audit") ? "test_audit" : "audit")).mapToMap().list());
         text.append(auditRows);
         List<Path> open;
         try (Stream<Path> files = Files.walk(dir)) {
@@ -143,6 +147,49 @@ class LeakTest {
         text.append(hits.isEmpty() ? "" : "HITS WHILE OPEN " + hits);
         assertThat(hits).isEmpty();
         return open;
+    }
+
+    private static boolean tableExists(org.jdbi.v3.core.Handle h, String table) {
+        return h.createQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :n").bind("n", table)
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    @Test
+    void onTheRealStore_noSecretReachesTheDatabaseWalCheckpointsOrAnyAuditExport() throws Exception {
+        Path checkpoints = dir.resolve("audit.checkpoints");
+        dev.airlock.audit.AuditLogs.createCheckpointFile(checkpoints);
+        dev.airlock.store.TenantDb db = dev.airlock.store.TenantDb.open(dev.airlock.store.TenantName.of("acme"),
+                dir.resolve("airlock.db"), true);
+        String logId = java.util.UUID.randomUUID().toString();
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO meta(key, value) VALUES ('log_id', ?)", logId));
+        List<Path> scannedWhileOpen;
+        try (dev.airlock.audit.AuditLog audit = dev.airlock.audit.AuditLogs.open(db, checkpoints,
+                dev.airlock.audit.AuditOptions.builder().checkpointEveryRows(5).build());
+                org.jdbi.v3.core.Handle keepWalAlive = db.jdbi().open()) {
+            keepWalAlive.execute("SELECT 1");
+            scannedWhileOpen = scenario(Vault.builder().tenant("acme").jdbi(db.jdbi()).audit(audit).build(), db.jdbi());
+        }
+        for (dev.airlock.audit.ExportFormat format : dev.airlock.audit.ExportFormat.values()) {
+            Path out = dir.resolve("export." + format.cliName());
+            try (java.io.Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                List<dev.airlock.audit.AuditRecord> rows = new ArrayList<>();
+                dev.airlock.audit.AuditReader.of(db).forEach(1, 0, rows::add);
+                dev.airlock.audit.AuditExporter.create(format, new dev.airlock.audit.ExportContext("acme", logId, "host", "test"))
+                        .write(rows.iterator(), w);
+            }
+            assertThat(Files.size(out)).as(format.cliName()).isPositive();
+        }
+        db.close();
+        List<String> hits = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                scan(f.getFileName().toString(), Files.readAllBytes(f), hits);
+            }
+        }
+        assertThat(scannedWhileOpen).anyMatch(p -> p.getFileName().toString().endsWith("-wal"));
+        assertThat(Files.size(checkpoints)).as("checkpoints were written").isPositive();
+        scan("messages", text.toString().getBytes(StandardCharsets.UTF_8), hits);
+        assertThat(hits).isEmpty();
     }
 
     private void recordFailure(Runnable r) {
