@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Unlock time (deliberately slow: the KDF is the defence against offline guessing) and secret read
  * latency after unlock, on the real tenant store and audit writer. Baselines in the same run: unlock
  * with the OWASP minimum parameters, and a read that authenticates and decrypts without writing its
- * audit row (what the audit row's durable commit costs).
+ * audit row (what the audit row's durable commit costs), and the decryption alone of a row already in
+ * memory (what the database read costs).
  *
  * <p>Run:
  * <pre>
@@ -95,10 +96,12 @@ public class VaultBenchmark {
     @State(Scope.Benchmark)
     public static class Unlocked extends MinimumKdf {
         UnlockedVault session;
+        UnlockedVault.StoredEntry row;
 
         @Setup(Level.Trial)
         public void unlock() {
             session = vault.unlock("benchmark password".toCharArray());
+            row = session.load("OPENAI_API_KEY").orElseThrow();
         }
 
         @TearDown(Level.Trial)
@@ -130,6 +133,15 @@ public class VaultBenchmark {
         try (SecretBytes s = t.session.get("OPENAI_API_KEY")) {
             return s.size();
         }
+    }
+
+    /** Baseline: authentication and decryption of a row already in memory (AES-256-GCM only). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int decryptLoadedRow(Unlocked t) {
+        byte[] plain = t.session.decrypt(t.row, false);
+        Crypto.wipe(plain);
+        return plain.length;
     }
 
     /** Baseline: the same read and decryption without the audit row. */
