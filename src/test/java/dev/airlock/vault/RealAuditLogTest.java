@@ -91,6 +91,17 @@ class RealAuditLogTest {
     }
 
     @Test
+    void removingAMissingSecret_writesNeitherAChangeNorAnAuditRow() throws Exception {
+        try (Opened o = open(); UnlockedVault v = o.vault().initialize(password("pw"), TestTenant.MIN_KDF)) {
+            long before = rows(o.db()).size();
+            assertThatThrownBy(() -> v.remove("NOT_THERE"))
+                    .satisfies(e -> assertThat(((VaultException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+            v.set("STILL_WORKS", secret("x"));
+            assertThat(rows(o.db()).stream().map(AuditRecord::action).skip(before)).containsExactly("vault.secret.set");
+        }
+    }
+
+    @Test
     void twoProcessesWorthOfWritersSettingSecretsAtOnce_loseNeitherSecretNorAuditRow() throws Exception {
         try (Opened o = open()) {
             o.vault().initialize(password("pw"), TestTenant.MIN_KDF).close();
@@ -107,6 +118,7 @@ class RealAuditLogTest {
                         start.await();
                         for (int i = 0; i < perWriter; i++) {
                             w.getValue().set(w.getKey() + "_" + i, secret(w.getKey() + i));
+                            w.getValue().set("SHARED", secret(w.getKey() + "-shared-" + i));
                         }
                     } catch (Throwable e) {
                         failures.add(e);
@@ -127,7 +139,9 @@ class RealAuditLogTest {
                     assertThat(reveal(v.get(w + "_" + i))).isEqualTo(w + i);
                 }
             }
-            assertThat(rows(o.db()).stream().filter(r -> r.action().equals("vault.secret.set"))).hasSize(2 * perWriter);
+            assertThat(v.list()).filteredOn(e -> e.name().equals("SHARED")).singleElement()
+                    .satisfies(e -> assertThat(e.version()).as("every set of the shared name got its own version").isEqualTo(2 * perWriter));
+            assertThat(rows(o.db()).stream().filter(r -> r.action().equals("vault.secret.set"))).hasSize(4 * perWriter);
         }
         try (Opened o = open()) {
             assertThat(AuditVerifier.verify(o.db(), dir.resolve("audit.checkpoints")).intact()).isTrue();
