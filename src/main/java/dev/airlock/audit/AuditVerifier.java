@@ -203,19 +203,24 @@ public final class AuditVerifier {
                 }
                 signed++;
             }
-            long unsignedAfterSigned = 0;
+            // Stripping signatures is tampering: nothing unsigned may follow a signed checkpoint, and a
+            // tenant with an identity has at least one signed checkpoint. (A signed checkpoint vouches for
+            // every row before it through the chain, so unsigned ones before it need no signature.)
             boolean seenSigned = false;
             for (Checkpoint cp : fileCps.values()) {
-                seenSigned |= cp.signature() != null;
-                if (seenSigned && cp.signature() == null) {
-                    unsignedAfterSigned = cp.seq();
-                    break;
+                if (cp.signature() != null) {
+                    seenSigned = true;
+                } else if (seenSigned) {
+                    return done(tenant, rows, head, fileCps.size(), signed, brk(cp.seq(), "checkpoint-signature-missing",
+                            "the checkpoint for row " + cp.seq() + " is unsigned although earlier ones are signed:"
+                            + " the checkpoints were re-made"), notes, start);
                 }
             }
-            if (unsignedAfterSigned > 0) {
-                return done(tenant, rows, head, fileCps.size(), signed, brk(unsignedAfterSigned, "checkpoint-signature-missing",
-                        "the checkpoint for row " + unsignedAfterSigned + " is unsigned although earlier ones are signed:"
-                        + " the checkpoints were re-made"), notes, start);
+            if (!fileCps.isEmpty() && !seenSigned) {
+                long last = fileCps.keySet().stream().mapToLong(Long::longValue).max().getAsLong();
+                return done(tenant, rows, head, fileCps.size(), signed, brk(last, "checkpoint-signature-missing",
+                        "no checkpoint is signed although this tenant has a signing key: the checkpoints were re-made"),
+                        notes, start);
             }
         }
         long lastCovered = fileCps.isEmpty() ? 0 : fileCps.keySet().stream().mapToLong(Long::longValue).max().getAsLong();

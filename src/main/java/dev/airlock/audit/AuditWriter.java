@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -317,12 +318,20 @@ final class AuditWriter implements AuditLog {
         } else {
             return null;
         }
+        @Nullable CheckpointSigner signer = options.signer;
+        Optional<String> keyId = signer == null ? Optional.empty() : signer.keyId();
+        if (signer != null && signer.required() && keyId.isEmpty()) {
+            // An unsigned checkpoint would be indistinguishable from a forged one: defer to a process holding the key.
+            return null;
+        }
         Request r = new Request(AuditEvent.builder("audit.checkpoint").actor("system").target("audit")
                 .detail("from_seq", lastSeq + 1).detail("reason", reason).build(), null);
         Head after = insert(h, r);
         Checkpoint unsigned = new Checkpoint(logId, after.seq, after.hash, after.time, null, null);
-        Checkpoint cp = options.signer().map(s -> new Checkpoint(logId, after.seq, after.hash, after.time, s.keyId(),
-                Base64.getEncoder().encodeToString(s.sign(unsigned.signedBytes())))).orElse(unsigned);
+        Checkpoint cp = signer != null && keyId.isPresent()
+                ? new Checkpoint(logId, after.seq, after.hash, after.time, keyId.get(),
+                        Base64.getEncoder().encodeToString(signer.sign(unsigned.signedBytes())))
+                : unsigned;
         insertCheckpoint.setLong(1, cp.seq());
         insertCheckpoint.setLong(2, cp.time());
         insertCheckpoint.setString(3, cp.hash());

@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "audit", description = "Verify, read and export the tenant's tamper-evident audit log.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class, AuditCommand.Show.class, AuditCommand.Export.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class, AuditCommand.Show.class, AuditCommand.Export.class,
+            AuditCommand.Seal.class})
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
@@ -56,7 +57,8 @@ final class AuditCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             TenantDb db = s.db();
-            VerifyReport r = AuditVerifier.verify(db, s.tenants().checkpointFile(s.tenantName()));
+            VerifyReport r = AuditVerifier.verify(db, s.tenants().checkpointFile(s.tenantName()),
+                    s.checkpointVerifier(s.tenantName()));
             print(parent.root, r);
             return r.intact() ? 0 : ExitCode.INTEGRITY.code();
         }
@@ -84,6 +86,23 @@ final class AuditCommand implements Callable<Integer> {
         } else {
             VerifyReport.Break b = r.firstBreak().orElseThrow();
             root.cli.out.println("audit log of tenant '" + r.tenant() + "' BROKEN [" + b.kind() + "]: " + b.message());
+        }
+    }
+
+    @Command(name = "seal", description = "Unlock the vault and write a signed checkpoint covering every row so far.")
+    static final class Seal implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand parent;
+
+        @Override
+        public Integer call() {
+            Session s = parent.root.session();
+            s.unlock(s.tenantName()); // its own audit row; the closing checkpoint is signed and covers it
+            s.release(s.tenantName());
+            VerifyReport r = AuditVerifier.verify(s.db(), s.tenants().checkpointFile(s.tenantName()),
+                    s.checkpointVerifier(s.tenantName()));
+            print(parent.root, r);
+            return r.intact() ? 0 : ExitCode.INTEGRITY.code();
         }
     }
 

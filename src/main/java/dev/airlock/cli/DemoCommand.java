@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,6 +39,9 @@ final class DemoCommand implements Callable<Integer> {
     private PrintWriter out;
     private Path home;
     private int step;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private final String password = "demo-" + java.util.HexFormat.of().formatHex(random.generateSeed(12));
+    private final String marker = "sk-demo" + java.util.HexFormat.of().formatHex(random.generateSeed(16));
 
     @Override
     public Integer call() throws Exception {
@@ -53,6 +59,20 @@ final class DemoCommand implements Callable<Integer> {
             must(run("tenant", "delete", "scratch", "--yes"), 0);
             must(run("tenant", "list"), 0);
 
+            section("Secrets live encrypted in the tenant's vault (Argon2id, AES-256-GCM)");
+            note("(this demo's vault password is a random one passed in AIRLOCK_PASSWORD, the least safe source;");
+            note(" use AIRLOCK_PASSWORD_FILE or AIRLOCK_PASSWORD_COMMAND, or type it at the prompt, for real homes)");
+            must(runWithInput(marker + "\n", "--tenant", "ops", "secrets", "set", "OPENAI_API_KEY", "--stdin"), 0);
+            must(run("--tenant", "ops", "secrets", "list"), 0);
+            must(run("--tenant", "ops", "secrets", "get", "OPENAI_API_KEY"), 0);
+            must(runWithEnv(Map.of("AIRLOCK_PASSWORD", "not-the-password"), "--tenant", "ops", "secrets", "get",
+                    "OPENAI_API_KEY", "--reveal"), 7);
+            must(run("--tenant", "ops", "identity", "show"), 0);
+            long hits = scanFor(home.resolve("home"), marker);
+            note("scanned every file under the home (databases, WAL, logs, checkpoints) for the secret value,");
+            note("raw, base64, hex and URL-encoded: " + hits + " hits");
+            must((int) hits, 0);
+
             section("Bad input is refused with one line and the contract's exit code");
             must(run("tenant", "create", "../etc"), 2);
             Files.writeString(config, "audit:\n  checkpoint_every_rows: lots\n");
@@ -67,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
                     home.resolve("ops-audit.ocsf.json").toString()), 0);
             must(run("--tenant", "ops", "audit", "tail", "-n", "8"), 0);
             must(run("--tenant", "ops", "audit", "verify"), 0);
+            note("(rows written while the vault was locked wait for a signed checkpoint; seal covers them now)");
+            must(run("--tenant", "ops", "audit", "seal"), 0);
             must(run("audit", "tail", "-n", "3"), 0);
 
             section("Tampering is caught: each attack on a copy of the home");
@@ -74,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
             tamper("an attacker deletes a row in the middle", "DELETE FROM audit WHERE seq = 3");
             tamper("an attacker removes the newest rows", "DELETE FROM audit WHERE seq > 2");
             tamperFile("an attacker deletes the checkpoint file");
+            recomputeAll("an attacker edits row 2, recomputes the whole chain and re-makes every checkpoint");
 
             section("Done");
             out.println("The original home still verifies; every copy above was caught and named.");
@@ -104,20 +127,72 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(String... args) {
-        return runIn(home, args);
+        return exec(home, Map.of(), "", "airlock " + String.join(" ", args), args);
+    }
+
+    private int runWithInput(String stdin, String... args) {
+        return exec(home, Map.of(), stdin, "echo '<the key>' | airlock " + String.join(" ", args), args);
+    }
+
+    private int runWithEnv(Map<String, String> extra, String... args) {
+        return exec(home, extra, "", String.join(" ", extra.keySet()) + "=… airlock " + String.join(" ", args), args);
     }
 
     private int runIn(Path h, String... args) {
-        out.println("$ airlock " + String.join(" ", args));
+        return exec(h, Map.of(), "", "airlock " + String.join(" ", args), args);
+    }
+
+    /** Runs one real command against the home in {@code h} and prints it as a transcript line. */
+    private int exec(Path h, Map<String, String> extra, String stdin, String shown, String... args) {
+        out.println("$ " + shown);
         out.flush();
         List<String> full = new ArrayList<>(List.of("--home", h.resolve("home").toString()));
         full.addAll(List.of(args));
         Map<String, String> env = new HashMap<>(root.cli.env);
+        env.remove("AIRLOCK_PASSWORD_FILE");
+        env.remove("AIRLOCK_PASSWORD_COMMAND");
+        env.put("AIRLOCK_PASSWORD", password);
         env.put("AIRLOCK_CONFIG", h.resolve("config.yaml").toString());
+        env.putAll(extra);
         // Both streams of the inner command go to stdout, so the transcript keeps its order.
-        int code = Main.run(out, out, env, java.io.InputStream.nullInputStream(), full.toArray(String[]::new));
+        int code = Main.run(out, out, env, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                full.toArray(String[]::new));
         out.println("   [exit " + code + "]");
         return code;
+    }
+
+    /** Counts files under {@code dir} containing {@code value} raw, base64, hex or URL-encoded. */
+    static long scanFor(Path dir, String value) throws IOException {
+        byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> needles = List.of(raw,
+                java.util.Base64.getEncoder().withoutPadding().encodeToString(raw).getBytes(StandardCharsets.US_ASCII),
+                java.util.HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII),
+                java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).getBytes(StandardCharsets.US_ASCII));
+        long hits = 0;
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(p);
+                for (byte[] n : needles) {
+                    if (indexOf(content, n) >= 0) {
+                        hits++;
+                    }
+                }
+            }
+        }
+        return hits;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static void must(int got, int expected) {
@@ -139,6 +214,86 @@ final class DemoCommand implements Callable<Integer> {
         note(what + ":  " + sql);
         must(runIn(copy, "--tenant", "ops", "audit", "verify"), 3);
         deleteTree(copy);
+    }
+
+    private void recomputeAll(String what) throws IOException, SQLException {
+        Path copy = copyHome();
+        Path db = copy.resolve("home/tenants/ops/airlock.db");
+        forgeFrom(db, copy.resolve("home/tenants/ops/audit.checkpoints"), 2);
+        out.println();
+        note(what + ":");
+        must(runIn(copy, "--tenant", "ops", "audit", "verify"), 3);
+        deleteTree(copy);
+    }
+
+    /**
+     * What a capable attacker does, written from docs/audit-format.md alone: edit a row, recompute
+     * every later hash, and re-make every checkpoint in the database and the file. Only the
+     * signatures, which need the vault's private key, cannot be re-made.
+     */
+    private static void forgeFrom(Path db, Path checkpointFile, long from) throws SQLException, IOException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String t : List.of("audit_append_only_update", "audit_checkpoint_append_only_update",
+                    "audit_checkpoint_append_only_delete")) {
+                st.execute("DROP TRIGGER " + t);
+            }
+            String logId;
+            try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'log_id'")) {
+                logId = rs.getString(1);
+            }
+            st.execute("UPDATE audit SET details = '{\"note\":\"nothing to see\"}' WHERE seq = " + from);
+            String prev;
+            try (ResultSet rs = st.executeQuery("SELECT hash FROM audit WHERE seq = " + (from - 1))) {
+                prev = rs.getString(1);
+            }
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT seq, time, actor, action, target, outcome, details FROM audit"
+                    + " WHERE seq >= " + from + " ORDER BY seq")) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7)});
+                }
+            }
+            java.util.Map<Long, String> hashes = new java.util.HashMap<>();
+            try (PreparedStatement up = c.prepareStatement("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?")) {
+                for (Object[] r : rows) {
+                    String json = "{\"action\":\"" + r[3] + "\",\"actor\":\"" + r[2] + "\",\"details\":" + r[6]
+                            + ",\"outcome\":\"" + r[5] + "\",\"prev_hash\":\"" + prev + "\",\"seq\":" + r[0]
+                            + ",\"target\":\"" + r[4] + "\",\"time\":" + r[1] + "}";
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(java.util.HexFormat.of().parseHex(prev));
+                    String hash = java.util.HexFormat.of().formatHex(md.digest(json.getBytes(StandardCharsets.UTF_8)));
+                    up.setString(1, prev);
+                    up.setString(2, hash);
+                    up.setLong(3, (Long) r[0]);
+                    up.executeUpdate();
+                    hashes.put((Long) r[0], hash);
+                    prev = hash;
+                }
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            StringBuilder file = new StringBuilder();
+            st.execute("UPDATE audit_checkpoint SET key_id = NULL, signature = NULL");
+            try (ResultSet rs = st.executeQuery("SELECT seq, time, hash FROM audit_checkpoint ORDER BY seq")) {
+                List<long[]> cps = new ArrayList<>();
+                while (rs.next()) {
+                    cps.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+                for (long[] cp : cps) {
+                    String h = hashes.getOrDefault(cp[0], null);
+                    if (h != null) {
+                        st.execute("UPDATE audit_checkpoint SET hash = '" + h + "' WHERE seq = " + cp[0]);
+                    }
+                    try (ResultSet r2 = st.executeQuery("SELECT hash FROM audit_checkpoint WHERE seq = " + cp[0])) {
+                        file.append("{\"hash\":\"").append(r2.getString(1)).append("\",\"key_id\":null,\"log_id\":\"")
+                                .append(logId).append("\",\"seq\":").append(cp[0]).append(",\"sig\":null,\"time\":")
+                                .append(cp[1]).append("}\n");
+                    }
+                }
+            }
+            Files.writeString(checkpointFile, file.toString());
+        }
     }
 
     private void tamperFile(String what) throws IOException {

@@ -15,13 +15,20 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         Session s = root.session();
         AirlockHome home = s.home();
-        s.config(); // a broken config is reported before anything is created
+        TenantName tenant = s.tenantName();
+        s.config().section("vault", dev.airlock.vault.VaultSettings.class).params(); // bad config: nothing created
+        boolean tenantExists = home.isInitialized() && dev.airlock.store.Tenants.of(home).exists(tenant);
+        boolean vaultMissing = tenantExists && !Session.hasIdentity(s.db(tenant));
+        // Everything that can fail for want of input is asked before anything is written.
+        char[] password = !tenantExists || vaultMissing ? s.newVaultPassword() : null;
         boolean created = home.initialize();
         s.startLogging(home);
         boolean tenantCreated = false;
-        TenantName tenant = s.tenantName();
-        if (!s.tenants().exists(tenant)) {
-            s.createTenant(tenant);
+        if (!tenantExists) {
+            s.createTenant(tenant, password);
+            tenantCreated = true;
+        } else if (vaultMissing) {
+            s.createVault(tenant, password);
             tenantCreated = true;
         }
         if (root.json) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.ScopeType;
             TenantCommand.class,
             AuditCommand.class,
             ConfigCommand.class,
+            SecretsCommand.class,
+            IdentityCommand.class,
             DemoCommand.class,
             VersionCommand.class,
         })

@@ -5,6 +5,15 @@ import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditLogs;
 import dev.airlock.audit.AuditOptions;
 import dev.airlock.audit.AuditSettings;
+import dev.airlock.audit.CheckpointSigner;
+import dev.airlock.audit.CheckpointVerifier;
+import dev.airlock.vault.Identity;
+import dev.airlock.vault.PasswordPrompt;
+import dev.airlock.vault.PasswordSource;
+import dev.airlock.vault.PublicIdentity;
+import dev.airlock.vault.UnlockedVault;
+import dev.airlock.vault.Vault;
+import dev.airlock.vault.VaultSettings;
 import dev.airlock.home.AirlockHome;
 import dev.airlock.home.Config;
 import dev.airlock.home.Logging;
@@ -29,7 +38,8 @@ final class Session implements AutoCloseable {
     static Config.Schema schema() {
         return Config.Schema.create()
                 .section("audit", AuditSettings.class)
-                .section("logging", LoggingSettings.class);
+                .section("logging", LoggingSettings.class)
+                .section("vault", VaultSettings.class);
     }
 
     private final RootCommand root;
@@ -38,6 +48,9 @@ final class Session implements AutoCloseable {
     private boolean logging;
     private final Map<TenantName, TenantDb> dbs = new HashMap<>();
     private final Map<TenantName, AuditLog> logs = new HashMap<>();
+    private final Map<TenantName, TenantSigner> signers = new HashMap<>();
+    private final Map<TenantName, UnlockedVault> unlocked = new HashMap<>();
+    private PasswordPrompt prompt = PasswordPrompt.console();
     private TextFilter filter = TextFilter.identity();
     private Clock clock = Clock.systemUTC();
 
@@ -120,17 +133,111 @@ final class Session implements AutoCloseable {
     }
 
     private AuditLog openLog(TenantName name) {
-        AuditLog log = AuditLogs.open(db(name), tenants().checkpointFile(name), auditOptions());
+        AuditLog log = AuditLogs.open(db(name), tenants().checkpointFile(name), AuditOptions.builder()
+                .settings(config().section("audit", AuditSettings.class))
+                .clock(clock)
+                .detailsFilter(filter)
+                .signer(signer(name))
+                .build());
         logs.put(name, log);
         return log;
     }
 
-    AuditOptions auditOptions() {
-        return AuditOptions.builder()
-                .settings(config().section("audit", AuditSettings.class))
-                .clock(clock)
-                .detailsFilter(filter)
-                .build();
+    private TenantSigner signer(TenantName name) {
+        return signers.computeIfAbsent(name, n -> new TenantSigner(db(n)));
+    }
+
+    /**
+     * Signs this process's checkpoints once the tenant's vault is unlocked here. Until then a tenant
+     * with an identity gets no checkpoint from this process (see {@link CheckpointSigner}).
+     */
+    static final class TenantSigner implements CheckpointSigner {
+        private final TenantDb db;
+        private volatile @Nullable Boolean required;
+        private volatile @Nullable Identity identity;
+
+        TenantSigner(TenantDb db) {
+            this.db = db;
+        }
+
+        void use(Identity id) {
+            identity = id;
+            required = true;
+        }
+
+        @Override
+        public boolean required() {
+            Boolean r = required;
+            if (r == null) {
+                r = hasIdentity(db);
+                required = r;
+            }
+            return r;
+        }
+
+        @Override
+        public Optional<String> keyId() {
+            Identity id = identity;
+            return id == null ? Optional.empty() : Optional.of(id.publicIdentity().signingFingerprint());
+        }
+
+        @Override
+        public byte[] sign(byte[] message) {
+            Identity id = identity;
+            if (id == null) {
+                throw new IllegalStateException("the vault is locked");
+            }
+            return id.sign(message);
+        }
+    }
+
+    static boolean hasIdentity(TenantDb db) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM vault_header").mapTo(Integer.class).one()) > 0;
+    }
+
+    /** Checks checkpoint signatures with the tenant's public key, if the tenant has an identity. */
+    Optional<CheckpointVerifier> checkpointVerifier(TenantName name) {
+        if (!hasIdentity(db(name))) {
+            return Optional.empty();
+        }
+        PublicIdentity pub = vault(name).publicIdentity();
+        byte[] key = pub.signingKey();
+        String keyId = pub.signingFingerprint();
+        return Optional.of(new CheckpointVerifier() {
+            @Override
+            public String keyId() {
+                return keyId;
+            }
+
+            @Override
+            public boolean verify(byte[] message, byte[] signature) {
+                return Identity.verify(key, message, signature);
+            }
+        });
+    }
+
+    /** The tenant's vault, locked (metadata only). */
+    Vault vault(TenantName name) {
+        return Vault.builder().tenant(name.value()).jdbi(db(name).jdbi()).audit(audit(name)).clock(clock).build();
+    }
+
+    /** The tenant's vault, unlocked with the password from the configured source; once per process. */
+    UnlockedVault unlock(TenantName name) {
+        UnlockedVault u = unlocked.get(name);
+        if (u == null) {
+            u = vault(name).unlock(PasswordSource.read(env(), prompt));
+            useUnlocked(name, u);
+        }
+        return u;
+    }
+
+    private void useUnlocked(TenantName name, UnlockedVault u) {
+        unlocked.put(name, u);
+        signer(name).use(u.identity());
+    }
+
+    PasswordPrompt prompt() {
+        return prompt;
     }
 
     /**
@@ -138,6 +245,17 @@ final class Session implements AutoCloseable {
      * init, tenant create and the demo.
      */
     void createTenant(TenantName name) {
+        // The password comes first: if there is none to be had, nothing has been created yet.
+        char[] password = newVaultPassword();
+        createTenant(name, password);
+    }
+
+    /** A new vault password from the configured source (or asked twice); the caller hands it on. */
+    char[] newVaultPassword() {
+        return PasswordSource.readNew(env(), prompt);
+    }
+
+    void createTenant(TenantName name, char[] password) {
         Tenants t = tenants();
         TenantDb db = t.create(name);
         dbs.put(name, db);
@@ -151,6 +269,15 @@ final class Session implements AutoCloseable {
         log.append(AuditEvent.builder("tenant.create").target("tenant:" + name)
                 .detail("log_id", db.meta("log_id").orElse("")).build());
         recordConfigChange(name, log);
+        createVault(name, password);
+    }
+
+    /**
+     * Creates the tenant's vault and identity (Ed25519 signing, X25519 agreement); the closing
+     * checkpoint of this command is the first one signed. Clears {@code password}.
+     */
+    void createVault(TenantName name, char[] password) {
+        useUnlocked(name, vault(name).initialize(password, config().section("vault", VaultSettings.class).params()));
     }
 
     /**
@@ -176,7 +303,7 @@ final class Session implements AutoCloseable {
         return filter.apply(text);
     }
 
-    /** Closes audit logs first (their final checkpoints need the databases). */
+    /** Closes audit logs first (their final checkpoints need the databases and the keys). */
     @Override
     public void close() {
         RuntimeException first = null;
@@ -188,6 +315,8 @@ final class Session implements AutoCloseable {
             }
         }
         logs.clear();
+        unlocked.values().forEach(UnlockedVault::close);
+        unlocked.clear();
         dbs.values().forEach(TenantDb::close);
         dbs.clear();
         if (first != null) {
@@ -200,6 +329,10 @@ final class Session implements AutoCloseable {
         AuditLog log = logs.remove(name);
         if (log != null) {
             log.close();
+        }
+        UnlockedVault u = unlocked.remove(name);
+        if (u != null) {
+            u.close();
         }
         TenantDb db = dbs.remove(name);
         if (db != null) {
