@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
             ConfigCommand.class,
             SecretsCommand.class,
             IdentityCommand.class,
+            RedactCommand.class,
             DemoCommand.class,
             VersionCommand.class,
         })

@@ -7,7 +7,12 @@ import dev.airlock.audit.AuditOptions;
 import dev.airlock.audit.AuditSettings;
 import dev.airlock.audit.CheckpointSigner;
 import dev.airlock.audit.CheckpointVerifier;
+import dev.airlock.redact.KnownSecrets;
+import dev.airlock.redact.RedactionConfig;
+import dev.airlock.redact.Redactor;
 import dev.airlock.vault.Identity;
+import dev.airlock.vault.SecretAccess;
+import dev.airlock.vault.SecretBytes;
 import dev.airlock.vault.PasswordPrompt;
 import dev.airlock.vault.PasswordSource;
 import dev.airlock.vault.PublicIdentity;
@@ -39,7 +44,8 @@ final class Session implements AutoCloseable {
         return Config.Schema.create()
                 .section("audit", AuditSettings.class)
                 .section("logging", LoggingSettings.class)
-                .section("vault", VaultSettings.class);
+                .section("vault", VaultSettings.class)
+                .section("redaction", RedactionConfig.class);
     }
 
     private final RootCommand root;
@@ -51,7 +57,20 @@ final class Session implements AutoCloseable {
     private final Map<TenantName, TenantSigner> signers = new HashMap<>();
     private final Map<TenantName, UnlockedVault> unlocked = new HashMap<>();
     private PasswordPrompt prompt = PasswordPrompt.console();
-    private TextFilter filter = TextFilter.identity();
+    private final KnownSecrets known = KnownSecrets.create();
+    private volatile @Nullable Redactor redactor;
+    /**
+     * Everything Airlock shows or stores passes here: log lines, audit details, error messages,
+     * exports. Until the config is loaded only the vault's known secrets could be matched, and there
+     * are none yet, so the built-in detectors are used with default settings.
+     */
+    private final TextFilter filter = text -> {
+        try {
+            return redactor().redact(text);
+        } catch (RuntimeException e) {
+            return "[withheld: redaction failed]";
+        }
+    };
     private Clock clock = Clock.systemUTC();
 
     Session(RootCommand root) {
@@ -92,8 +111,28 @@ final class Session implements AutoCloseable {
     Config config() {
         if (config == null) {
             config = Config.load(Config.userConfigPath(env()), schema());
+            redactor = Redactor.create(config.section("redaction", RedactionConfig.class), known);
         }
         return config;
+    }
+
+    /** The redactor of this session, with the vault's unlocked values as known secrets. */
+    Redactor redactor() {
+        Redactor r = redactor;
+        if (r == null) {
+            synchronized (this) {
+                r = redactor;
+                if (r == null) {
+                    r = Redactor.create(RedactionConfig.defaults(), known);
+                    redactor = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    TextFilter filter() {
+        return filter;
     }
 
     TenantName tenantName() {
@@ -234,6 +273,19 @@ final class Session implements AutoCloseable {
     private void useUnlocked(TenantName name, UnlockedVault u) {
         unlocked.put(name, u);
         signer(name).use(u.identity());
+        // Every value this process learns from the vault is scrubbed exactly from then on.
+        u.forEachUnlockedValue(this::learn);
+        u.addUnlockedValueListener(this::learn);
+    }
+
+    private void learn(SecretBytes value) {
+        byte[] b = value.toByteArray(SecretAccess.INSECURE_ACCESS);
+        try {
+            known.add(b);
+        } finally {
+            java.util.Arrays.fill(b, (byte) 0);
+            value.destroy();
+        }
     }
 
     PasswordPrompt prompt() {
@@ -317,6 +369,7 @@ final class Session implements AutoCloseable {
         logs.clear();
         unlocked.values().forEach(UnlockedVault::close);
         unlocked.clear();
+        known.clear();
         dbs.values().forEach(TenantDb::close);
         dbs.clear();
         if (first != null) {

@@ -1,0 +1,149 @@
+package dev.airlock.policy;
+
+import dev.airlock.home.AirlockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
+import org.treesitter.TSInputEncoding;
+import org.treesitter.TSLanguage;
+import org.treesitter.TSNode;
+import org.treesitter.TSParser;
+import org.treesitter.TSTree;
+import org.treesitter.TreeSitterBash;
+
+/**
+ * Finds every simple command a bash line would run and classifies it, using the tree-sitter-bash
+ * grammar rather than string splitting: quoting, {@code $'..'} strings, substitutions, here-documents,
+ * functions and nested {@code bash -c} strings are seen the way bash sees them.
+ *
+ * <p>Safe for concurrent use: tree-sitter parsers are not thread-safe, so each analysis borrows a
+ * parser from a pool and returns it; {@link #close()} frees the native parsers. Each syntax tree is
+ * closed as soon as the analysis of its line is done.
+ */
+public final class CommandAnalyzer implements AutoCloseable {
+    /** Nested {@code bash -c "bash -c ..."} beyond this depth is treated as opaque. */
+    static final int MAX_DEPTH = 8;
+
+    private final TSLanguage language;
+    private final ConcurrentLinkedQueue<TSParser> idle = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    private CommandAnalyzer(TSLanguage language) {
+        this.language = language;
+    }
+
+    /**
+     * Loads the native grammar. Fails with an environment error (exit 1) when the native library
+     * cannot be loaded on this machine; there is no fallback, because a string splitter would give
+     * false assurance.
+     */
+    public static CommandAnalyzer create() {
+        try {
+            CommandAnalyzer analyzer = new CommandAnalyzer(new TreeSitterBash());
+            analyzer.release(analyzer.newParser());
+            return analyzer;
+        } catch (LinkageError | RuntimeException e) {
+            throw AirlockException.environment(
+                    "Cannot load the tree-sitter bash grammar (native library): " + e.getMessage()
+                            + ". Shell commands cannot be analysed on this platform.", e);
+        }
+    }
+
+    /** Analyses one command line (it may span several lines, e.g. with here-documents). */
+    public CommandAnalysis analyze(String line, PathContext ctx) {
+        List<SimpleCommand> out = new ArrayList<>();
+        boolean error = parse(line, new Walker.Scope(ctx.cwd()), Walker.Carry.NONE, ctx, out, 0);
+        return new CommandAnalysis(line, out, error);
+    }
+
+    /** Parses {@code text} and appends its commands to {@code out}; returns whether it had errors. */
+    boolean parse(String text, Walker.Scope scope, Walker.Carry carry, PathContext ctx,
+            List<SimpleCommand> out, int depth) {
+        if (depth > MAX_DEPTH) {
+            out.add(Emitter.opaqueCommand(text, "nested shell strings deeper than " + MAX_DEPTH
+                    + " levels", carry));
+            return false;
+        }
+        TSParser parser = borrow();
+        try (TSTree tree = parser.parseStringEncoding(null, text, TSInputEncoding.TSInputEncodingUTF8)) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            TSNode root = tree.getRootNode();
+            boolean error = root.hasError();
+            // Release the parser before walking: the walk may parse nested strings and would otherwise
+            // hold one parser per nesting level.
+            release(parser);
+            parser = null;
+            new Walker(this, utf8, ctx, out, depth).walk(root, scope, carry);
+            if (error) {
+                out.add(Emitter.opaqueCommand(text, "the line has a syntax error, so what runs is unclear",
+                        carry));
+            }
+            return error;
+        } finally {
+            if (parser != null) {
+                release(parser);
+            }
+        }
+    }
+
+    private TSParser borrow() {
+        if (closed) {
+            throw new IllegalStateException("CommandAnalyzer is closed");
+        }
+        TSParser p = idle.poll();
+        return p != null ? p : newParser();
+    }
+
+    private TSParser newParser() {
+        TSParser p = new TSParser();
+        if (!p.setLanguage(language)) {
+            p.close();
+            throw new IllegalStateException("tree-sitter rejected the bash grammar version");
+        }
+        return p;
+    }
+
+    private void release(TSParser p) {
+        if (closed) {
+            p.close();
+        } else {
+            idle.offer(p);
+        }
+    }
+
+    /** Frees the pooled native parsers. Analyses still running finish; later calls fail. */
+    @Override
+    public void close() {
+        closed = true;
+        TSParser p;
+        while ((p = idle.poll()) != null) {
+            p.close();
+        }
+    }
+
+    /** Paths under these directories are normalised to the bare command name. */
+    static final Set<String> STANDARD_BIN_DIRS = Set.of("/bin", "/usr/bin", "/usr/local/bin", "/sbin",
+            "/usr/sbin", "/usr/local/sbin", "/usr/bin/env");
+
+    static @Nullable String normaliseCommandName(String name) {
+        if (name.indexOf('/') < 0) {
+            return name;
+        }
+        Path p = Path.of(name).normalize();
+        Path parent = p.getParent();
+        if (parent != null && p.isAbsolute() && STANDARD_BIN_DIRS.contains(parent.toString())
+                && p.getFileName() != null) {
+            return p.getFileName().toString();
+        }
+        return null;
+    }
+
+    static Set<String> newSet() {
+        return new HashSet<>();
+    }
+}

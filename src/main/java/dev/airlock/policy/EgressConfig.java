@@ -1,0 +1,18 @@
+package dev.airlock.policy;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Egress settings as written in YAML.
+ *
+ * @param allowedDomains hosts that may be reached; {@code *.example.com} covers its subdomains
+ * @param proxy optional proxy URI all allowed traffic goes through
+ * @param offlineMode loopback only, whatever else is configured
+ */
+public record EgressConfig(
+        @JsonProperty("allowed_domains") @Nullable List<String> allowedDomains,
+        @JsonProperty("proxy") @Nullable String proxy,
+        @JsonProperty("offline_mode") @Nullable Boolean offlineMode) {
+}

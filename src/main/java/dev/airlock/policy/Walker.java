@@ -1,0 +1,416 @@
+package dev.airlock.policy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.treesitter.TSNode;
+
+/**
+ * Walks one tree-sitter-bash syntax tree and emits the simple commands it would run. Control flow is
+ * not evaluated: both branches of an {@code if}, every loop body and every function body count, because
+ * the analysis must not depend on values it cannot know.
+ */
+final class Walker {
+    /** Mutable per shell: the current directory ({@code null} once a non-literal {@code cd} ran). */
+    static final class Scope {
+        @Nullable Path cwd;
+        final Set<String> functions;
+        final List<String> defining;
+
+        Scope(@Nullable Path cwd) {
+            this(cwd, new HashSet<>(), new ArrayList<>());
+        }
+
+        private Scope(@Nullable Path cwd, Set<String> functions, List<String> defining) {
+            this.cwd = cwd;
+            this.functions = functions;
+            this.defining = defining;
+        }
+
+        /** A subshell: changes to the directory or functions do not leak back. */
+        Scope copy() {
+            return new Scope(cwd, new HashSet<>(functions), new ArrayList<>(defining));
+        }
+    }
+
+    /** What the surroundings of a command add to it: wrappers, pipes, remote execution. */
+    record Carry(List<String> wrappers, boolean privileged, @Nullable String remoteHost, Set<String> traits,
+            List<String> pipedFrom, @Nullable String stdinText) {
+        static final Carry NONE = new Carry(List.of(), false, null, Set.of(), List.of(), null);
+
+        Carry withWrapper(String w, boolean priv) {
+            List<String> ws = new ArrayList<>(wrappers);
+            ws.add(w);
+            return new Carry(ws, privileged || priv, remoteHost, traits, pipedFrom, stdinText);
+        }
+
+        Carry withTrait(String t) {
+            Set<String> ts = new HashSet<>(traits);
+            ts.add(t);
+            return new Carry(wrappers, privileged, remoteHost, ts, pipedFrom, stdinText);
+        }
+
+        Carry withRemote(String host) {
+            Set<String> ts = new HashSet<>(traits);
+            ts.add(SimpleCommand.REMOTE);
+            return new Carry(wrappers, privileged, host, ts, pipedFrom, stdinText);
+        }
+
+        Carry withPipe(List<String> from, @Nullable String text) {
+            List<String> all = new ArrayList<>(pipedFrom);
+            all.addAll(from);
+            return new Carry(wrappers, privileged, remoteHost, traits, all, text);
+        }
+
+        /** Inside a nested string the stdin of the outer command is no longer known text. */
+        Carry nested() {
+            return new Carry(wrappers, privileged, remoteHost, traits, pipedFrom, null);
+        }
+    }
+
+    /** A redirection with its target resolved as a word. */
+    record Redir(String operator, @Nullable Word target, @Nullable String hereText) {
+    }
+
+    private final CommandAnalyzer analyzer;
+    private final byte[] src;
+    private final PathContext ctx;
+    private final List<SimpleCommand> out;
+    private final int depth;
+
+    Walker(CommandAnalyzer analyzer, byte[] src, PathContext ctx, List<SimpleCommand> out, int depth) {
+        this.analyzer = analyzer;
+        this.src = src;
+        this.ctx = ctx;
+        this.out = out;
+        this.depth = depth;
+    }
+
+    String text(TSNode n) {
+        return new String(src, n.getStartByte(), n.getEndByte() - n.getStartByte(), StandardCharsets.UTF_8);
+    }
+
+    void walk(TSNode node, Scope scope, Carry carry) {
+        switch (node.getType()) {
+            case "comment" -> { }
+            case "command" -> command(node, List.of(), scope, carry);
+            case "redirected_statement" -> redirected(node, scope, carry);
+            case "pipeline" -> pipeline(node, scope, carry);
+            case "subshell", "command_substitution", "process_substitution" -> children(node, scope.copy(),
+                    node.getType().equals("subshell") ? carry : Carry.NONE);
+            case "function_definition" -> function(node, scope, carry);
+            case "variable_assignment" -> assignment(node, scope, carry);
+            case "declaration_command", "unset_command" -> declaration(node, scope, carry);
+            default -> children(node, scope, carry);
+        }
+    }
+
+    private void children(TSNode node, Scope scope, Carry carry) {
+        int n = node.getChildCount();
+        for (int i = 0; i < n; i++) {
+            TSNode c = node.getChild(i);
+            if (c.isNamed() || c.getType().equals("ERROR")) {
+                walk(c, scope, carry);
+            }
+        }
+    }
+
+    private void pipeline(TSNode node, Scope scope, Carry carry) {
+        List<String> before = new ArrayList<>();
+        @Nullable String previousText = carry.stdinText();
+        int n = node.getChildCount();
+        for (int i = 0; i < n; i++) {
+            TSNode c = node.getChild(i);
+            if (!c.isNamed()) {
+                continue;
+            }
+            int start = out.size();
+            // every stage of a pipeline runs in its own subshell
+            walk(c, scope.copy(), carry.withPipe(before, previousText));
+            previousText = literalOutput(c, scope);
+            for (int k = start; k < out.size(); k++) {
+                before.add(out.get(k).name());
+            }
+        }
+    }
+
+    /** The text an {@code echo}/{@code printf} stage with literal arguments writes, so that
+     * {@code echo 'rm -rf /' | sh} can be analysed. */
+    private @Nullable String literalOutput(TSNode stage, Scope scope) {
+        if (!stage.getType().equals("command")) {
+            return null;
+        }
+        List<Word> words = new ArrayList<>();
+        int n = stage.getChildCount();
+        for (int i = 0; i < n; i++) {
+            String f = stage.getFieldNameForChild(i);
+            TSNode c = stage.getChild(i);
+            if ("name".equals(f)) {
+                words.add(Words.resolve(this, c.getNamedChildCount() > 0 ? c.getNamedChild(0) : c, scope));
+            } else if ("argument".equals(f)) {
+                words.add(Words.resolve(this, c, scope));
+            }
+        }
+        if (words.isEmpty() || !words.stream().allMatch(Word::literal)) {
+            return null;
+        }
+        String name = words.get(0).text();
+        if (!name.equals("echo") && !name.equals("printf")) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < words.size(); i++) {
+            String t = words.get(i).text();
+            if (name.equals("echo") && i == 1 && t.matches("-[neE]+")) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(name.equals("printf") ? Words.decodeAnsiC(t) : t);
+        }
+        return sb.toString();
+    }
+
+    private void function(TSNode node, Scope scope, Carry carry) {
+        TSNode nameNode = node.getChildByFieldName("name");
+        String name = nameNode.isNull() ? "" : text(nameNode);
+        scope.functions.add(name);
+        // The body is analysed where it is defined: it may be called later in ways the analysis
+        // cannot see (eval, traps), and a call then adds nothing new.
+        Scope inner = scope.copy();
+        inner.defining.add(name);
+        TSNode body = node.getChildByFieldName("body");
+        if (!body.isNull()) {
+            walk(body, inner, carry);
+        }
+    }
+
+    private void assignment(TSNode node, Scope scope, Carry carry) {
+        children(node, scope, carry);
+        TSNode nameNode = node.getChildByFieldName("name");
+        String name = nameNode.isNull() ? "" : text(nameNode);
+        if (Emitter.isDangerousVariable(name)) {
+            out.add(Emitter.opaqueCommand(text(node), "assigning " + name
+                    + " changes how later commands run", carry));
+        }
+    }
+
+    private void declaration(TSNode node, Scope scope, Carry carry) {
+        children(node, scope, carry);
+        String kind = node.getChildCount() > 0 ? text(node.getChild(0)) : "declare";
+        List<String> argv = new ArrayList<>();
+        argv.add(kind);
+        for (int i = 0; i < node.getNamedChildCount(); i++) {
+            argv.add(text(node.getNamedChild(i)));
+        }
+        Emitter e = new Emitter(ctx, scope.cwd, carry, kind, argv, text(node));
+        e.cls(CommandClass.READ_ONLY);
+        for (int i = 0; i < node.getNamedChildCount(); i++) {
+            TSNode c = node.getNamedChild(i);
+            TSNode nn = c.getType().equals("variable_assignment") ? c.getChildByFieldName("name") : c;
+            String var = nn.isNull() ? "" : text(nn);
+            if (Emitter.isDangerousVariable(var)) {
+                e.opaque("setting " + var + " changes how later commands run");
+            }
+        }
+        out.add(e.build());
+    }
+
+    private void redirected(TSNode node, Scope scope, Carry carry) {
+        TSNode body = node.getChildByFieldName("body");
+        List<Redir> redirs = new ArrayList<>();
+        collectRedirects(node, scope, redirs);
+        if (!body.isNull() && body.getType().equals("command")) {
+            command(body, redirs, scope, carry);
+            return;
+        }
+        if (!body.isNull()) {
+            walk(body, scope, carry);
+        }
+        if (!redirs.isEmpty()) {
+            Emitter e = new Emitter(ctx, scope.cwd, carry.withTrait(SimpleCommand.REDIRECT_ONLY), "(redirect)",
+                    List.of("(redirect)"), text(node));
+            e.cls(CommandClass.READ_ONLY);
+            e.redirects(redirs);
+            out.add(e.build());
+        }
+    }
+
+    /** Redirect children of a node (here-document redirects may hold further ones). */
+    private void collectRedirects(TSNode node, Scope scope, List<Redir> redirs) {
+        int n = node.getChildCount();
+        for (int i = 0; i < n; i++) {
+            oneRedirect(node.getChild(i), scope, redirs);
+        }
+    }
+
+    private void oneRedirect(TSNode c, Scope scope, List<Redir> redirs) {
+        switch (c.getType()) {
+            case "file_redirect" -> {
+                redirs.add(fileRedirect(c, scope));
+                substitutions(c, scope);
+            }
+            case "heredoc_redirect" -> {
+                StringBuilder body = new StringBuilder();
+                boolean literal = true;
+                boolean quotedDelimiter = false;
+                for (int k = 0; k < c.getChildCount(); k++) {
+                    TSNode h = c.getChild(k);
+                    if (h.getType().equals("heredoc_start")) {
+                        quotedDelimiter = text(h).matches("(?s).*['\"\\\\].*");
+                    } else if (h.getType().equals("heredoc_body")) {
+                        body.append(text(h));
+                        literal = quotedDelimiter || !hasExpansion(h);
+                    }
+                }
+                if (!quotedDelimiter) {
+                    substitutions(c, scope);
+                }
+                redirs.add(new Redir("<<", null, literal ? body.toString() : null));
+                for (int k = 0; k < c.getChildCount(); k++) {
+                    TSNode h = c.getChild(k);
+                    if (h.getType().endsWith("_redirect")) {
+                        oneRedirect(h, scope, redirs);
+                    }
+                }
+            }
+            case "herestring_redirect" -> {
+                substitutions(c, scope);
+                TSNode arg = c.getNamedChildCount() > 0 ? c.getNamedChild(c.getNamedChildCount() - 1) : c;
+                Word w = Words.resolve(this, arg, scope);
+                redirs.add(new Redir("<<<", null, w.literal() ? w.text() : null));
+            }
+            default -> { }
+        }
+    }
+
+    private boolean hasExpansion(TSNode n) {
+        String t = n.getType();
+        if (t.equals("simple_expansion") || t.equals("expansion") || t.equals("command_substitution")
+                || t.equals("arithmetic_expansion")) {
+            return true;
+        }
+        for (int i = 0; i < n.getNamedChildCount(); i++) {
+            if (hasExpansion(n.getNamedChild(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Redir fileRedirect(TSNode c, Scope scope) {
+        StringBuilder op = new StringBuilder();
+        @Nullable Word target = null;
+        for (int k = 0; k < c.getChildCount(); k++) {
+            TSNode x = c.getChild(k);
+            String f = c.getFieldNameForChild(k);
+            if ("destination".equals(f)) {
+                // tree-sitter attaches the fd of a following redirection ("0" of "0>&1") as a second
+                // destination; the first one is the target
+                if (target == null) {
+                    target = Words.resolve(this, x, scope);
+                }
+            } else if ("descriptor".equals(f)) {
+                continue;
+            } else if (!x.isNamed() || x.getType().equals("ERROR")) {
+                op.append(text(x));
+            }
+        }
+        return new Redir(op.toString(), target, null);
+    }
+
+    /** Walks command and process substitutions in or below {@code node}, each in its own subshell;
+     * returns the names of commands whose output a {@code <(...)} feeds to the enclosing command. */
+    List<String> substitutions(TSNode node, Scope scope) {
+        List<String> names = new ArrayList<>();
+        List<TSNode> nodes = new ArrayList<>();
+        String own = node.getType();
+        if (own.equals("command_substitution") || own.equals("process_substitution")) {
+            nodes.add(node);
+        } else {
+            for (int i = 0; i < node.getNamedChildCount(); i++) {
+                nodes.add(node.getNamedChild(i));
+            }
+        }
+        for (TSNode c : nodes) {
+            String t = c.getType();
+            if (t.equals("command_substitution") || t.equals("process_substitution")) {
+                int start = out.size();
+                walk(c, scope, Carry.NONE);
+                // a command substitution's output becomes arguments (bash -c "$(curl ...)"), a <(...)
+                // becomes a file the command reads: either way the command consumes that output
+                if (!(t.equals("process_substitution") && text(c).startsWith(">"))) {
+                    for (int k = start; k < out.size(); k++) {
+                        names.add(out.get(k).name());
+                    }
+                }
+            } else {
+                names.addAll(substitutions(c, scope));
+            }
+        }
+        return names;
+    }
+
+    private void command(TSNode node, List<Redir> outerRedirs, Scope scope, Carry carry) {
+        List<Word> words = new ArrayList<>();
+        List<String[]> assigns = new ArrayList<>();
+        List<Redir> redirs = new ArrayList<>(outerRedirs);
+        List<String> fedBy = new ArrayList<>();
+        int n = node.getChildCount();
+        for (int i = 0; i < n; i++) {
+            TSNode c = node.getChild(i);
+            String f = node.getFieldNameForChild(i);
+            String t = c.getType();
+            if ("name".equals(f)) {
+                fedBy.addAll(substitutions(c, scope));
+                TSNode inner = c.getNamedChildCount() == 1 ? c.getNamedChild(0) : c;
+                words.addAll(Words.expand(Words.resolve(this, inner, scope)));
+            } else if ("argument".equals(f)) {
+                fedBy.addAll(substitutions(c, scope));
+                words.addAll(Words.expand(Words.resolve(this, c, scope)));
+            } else if (t.equals("variable_assignment")) {
+                substitutions(c, scope);
+                TSNode nn = c.getChildByFieldName("name");
+                assigns.add(new String[] {nn.isNull() ? "" : text(nn), text(c)});
+            } else if (t.endsWith("_redirect")) {
+                oneRedirect(c, scope, redirs);
+            }
+        }
+        Carry c2 = fedBy.isEmpty() ? carry : carry.withPipe(fedBy, carry.stdinText());
+        for (Redir r : redirs) {
+            if (r.hereText() != null && r.operator().startsWith("<<")) {
+                c2 = new Carry(c2.wrappers(), c2.privileged(), c2.remoteHost(), c2.traits(), c2.pipedFrom(),
+                        r.hereText());
+            }
+        }
+        Dispatcher.dispatch(this, words, assigns, redirs, scope, c2, text(node));
+    }
+
+    // --- used by Dispatcher ---
+
+    void emit(SimpleCommand c) {
+        out.add(c);
+    }
+
+    PathContext ctx() {
+        return ctx;
+    }
+
+    /** Parses a literal shell string (bash -c, eval, ssh host cmd…) as part of this analysis. */
+    void nested(String script, Scope scope, Carry carry) {
+        analyzer.parse(script, scope, carry.nested(), ctx, out, depth + 1);
+    }
+
+    int emittedCount() {
+        return out.size();
+    }
+
+    List<SimpleCommand> emittedSince(int start) {
+        return out.subList(start, out.size());
+    }
+}

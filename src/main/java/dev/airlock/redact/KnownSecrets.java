@@ -1,0 +1,274 @@
+package dev.airlock.redact;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The secret values the redactor must hide wherever they appear, fed by the vault as it unlocks and
+ * emptied when it locks. Each value is matched exactly and in the encodings it is likely to travel
+ * in: base64 (standard and URL-safe, padded or not, at any of the three byte alignments so it is
+ * found inside a longer blob), lower- and upper-case hex, and URL (percent and form) encoding.
+ *
+ * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
+ * printed, and {@link #clear()} overwrites every copy. One instance is shared by every
+ * {@link Redactor} built with it, so swapping the set takes effect everywhere without rebuilding
+ * the detectors. Thread-safe.
+ *
+ * <p>Values shorter than {@value #MIN_LENGTH} bytes are refused by {@link #add(byte[])}: matching
+ * them everywhere would redact ordinary words.
+ */
+public final class KnownSecrets {
+    /** Shortest value matched; shorter ones would match ordinary text. */
+    public static final int MIN_LENGTH = 6;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final List<byte[]> values = new ArrayList<>();
+    private @org.jspecify.annotations.Nullable SecretAutomaton automaton;
+
+    private KnownSecrets() {}
+
+    /** An empty set. */
+    public static KnownSecrets create() {
+        return new KnownSecrets();
+    }
+
+    /**
+     * Adds a value (copied; the caller may wipe its array afterwards).
+     *
+     * @return false if the value is shorter than {@link #MIN_LENGTH} bytes and was not added
+     */
+    public boolean add(byte[] value) {
+        if (value.length < MIN_LENGTH) {
+            return false;
+        }
+        lock.writeLock().lock();
+        try {
+            values.add(value.clone());
+            rebuild();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return true;
+    }
+
+    /** Adds a value given as chars, encoded as UTF-8. */
+    public boolean add(char[] value) {
+        ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(value));
+        byte[] bytes = new byte[bb.remaining()];
+        bb.get(bytes);
+        if (bb.hasArray()) {
+            Arrays.fill(bb.array(), (byte) 0);
+        }
+        try {
+            return add(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** Replaces the whole set in one step, e.g. after the vault re-reads its entries; wipes the old one. */
+    public void replaceAll(List<byte[]> newValues) {
+        lock.writeLock().lock();
+        try {
+            wipeLocked();
+            for (byte[] v : newValues) {
+                if (v.length >= MIN_LENGTH) {
+                    values.add(v.clone());
+                }
+            }
+            rebuild();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Forgets and overwrites every value; call when the vault locks. */
+    public void clear() {
+        lock.writeLock().lock();
+        try {
+            wipeLocked();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** How many values are held. */
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return values.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Names the count only. */
+    @Override
+    public String toString() {
+        return "KnownSecrets[" + size() + " values]";
+    }
+
+    /**
+     * Runs {@code action} with the current automaton (or null when empty) under the read lock, so a
+     * concurrent {@link #clear()} cannot wipe it mid-scan.
+     */
+    <T> T withAutomaton(java.util.function.Function<@org.jspecify.annotations.Nullable SecretAutomaton, T> action) {
+        lock.readLock().lock();
+        try {
+            return action.apply(automaton);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void wipeLocked() {
+        for (byte[] v : values) {
+            Arrays.fill(v, (byte) 0);
+        }
+        values.clear();
+        if (automaton != null) {
+            automaton.wipe();
+        }
+        automaton = null;
+    }
+
+    private void rebuild() {
+        if (automaton != null) {
+            automaton.wipe();
+        }
+        List<char[]> variants = new ArrayList<>();
+        List<Boolean> base64 = new ArrayList<>();
+        for (byte[] v : values) {
+            variants(v, variants, base64);
+        }
+        automaton = variants.isEmpty() ? null : new SecretAutomaton(variants, base64);
+        for (char[] c : variants) {
+            Arrays.fill(c, '\0');
+        }
+    }
+
+    static void variants(byte[] v, List<char[]> out, List<Boolean> base64) {
+        char[] raw = utf8(v);
+        if (raw != null) {
+            add(out, base64, raw, false);
+            char[] pct = urlEncode(raw, false, true);
+            if (pct != null) {
+                add(out, base64, pct, false);
+                add(out, base64, urlEncode(raw, false, false), false);
+                char[] form = urlEncode(raw, true, true);
+                if (form != null && !Arrays.equals(form, pct)) {
+                    add(out, base64, form, false);
+                }
+            }
+        }
+        add(out, base64, hex(v, "0123456789abcdef"), false);
+        add(out, base64, hex(v, "0123456789ABCDEF"), false);
+        for (int offset = 0; offset < 3; offset++) {
+            char[] std = base64Core(v, offset, Base64.getEncoder().withoutPadding());
+            char[] url = base64Core(v, offset, Base64.getUrlEncoder().withoutPadding());
+            if (std.length >= MIN_LENGTH) {
+                add(out, base64, std, true);
+                if (!Arrays.equals(std, url)) {
+                    add(out, base64, url, true);
+                } else {
+                    Arrays.fill(url, '\0');
+                }
+            }
+        }
+    }
+
+    private static void add(List<char[]> out, List<Boolean> base64, char @org.jspecify.annotations.Nullable [] v,
+            boolean isBase64) {
+        if (v != null) {
+            out.add(v);
+            base64.add(isBase64);
+        }
+    }
+
+    /**
+     * The base64 chars that depend only on the value when it sits {@code offset} bytes into a longer
+     * blob: the chars sharing bits with neighbouring bytes differ from blob to blob, so they are left
+     * out and the redaction is widened over them afterwards.
+     */
+    static char[] base64Core(byte[] v, int offset, Base64.Encoder encoder) {
+        byte[] padded = new byte[offset + v.length];
+        System.arraycopy(v, 0, padded, offset, v.length);
+        byte[] enc = encoder.encode(padded);
+        Arrays.fill(padded, (byte) 0);
+        int firstBit = 8 * offset;
+        int endBit = 8 * (offset + v.length);
+        int first = (firstBit + 5) / 6;
+        int last = endBit / 6; // exclusive: chars whose 6 bits all lie inside the value
+        char[] core = new char[Math.max(0, last - first)];
+        for (int i = 0; i < core.length; i++) {
+            core[i] = (char) enc[first + i];
+        }
+        Arrays.fill(enc, (byte) 0);
+        return core;
+    }
+
+    private static char[] hex(byte[] v, String digits) {
+        char[] out = new char[v.length * 2];
+        for (int i = 0; i < v.length; i++) {
+            out[2 * i] = digits.charAt((v[i] >> 4) & 0xf);
+            out[2 * i + 1] = digits.charAt(v[i] & 0xf);
+        }
+        return out;
+    }
+
+    private static char @org.jspecify.annotations.Nullable [] utf8(byte[] v) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            CharBuffer cb = d.decode(ByteBuffer.wrap(v));
+            char[] out = new char[cb.remaining()];
+            cb.get(out);
+            if (cb.hasArray()) {
+                Arrays.fill(cb.array(), '\0');
+            }
+            return out;
+        } catch (CharacterCodingException e) {
+            return null; // binary values still match as hex and base64
+        }
+    }
+
+    /** RFC 3986 percent-encoding of everything outside the unreserved set; null if nothing changes. */
+    private static char @org.jspecify.annotations.Nullable [] urlEncode(char[] raw, boolean form, boolean upper) {
+        ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(raw));
+        String digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        char[] out = new char[bb.remaining() * 3];
+        int n = 0;
+        boolean changed = false;
+        while (bb.hasRemaining()) {
+            int b = bb.get() & 0xff;
+            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '-' || b == '.' || b == '_' || b == '~') {
+                out[n++] = (char) b;
+            } else if (form && b == ' ') {
+                out[n++] = '+';
+                changed = true;
+            } else {
+                out[n++] = '%';
+                out[n++] = digits.charAt(b >> 4);
+                out[n++] = digits.charAt(b & 0xf);
+                changed = true;
+            }
+        }
+        if (bb.hasArray()) {
+            Arrays.fill(bb.array(), (byte) 0);
+        }
+        char[] result = changed ? Arrays.copyOf(out, n) : null;
+        Arrays.fill(out, '\0');
+        return result;
+    }
+}

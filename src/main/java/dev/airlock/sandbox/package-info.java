@@ -1,0 +1,22 @@
+/**
+ * Running commands under bubblewrap: the {@link dev.airlock.sandbox.Sandbox} every process that
+ * Airlock starts on a user's behalf goes through, its frozen {@link dev.airlock.sandbox.SandboxSpec},
+ * and the {@link dev.airlock.sandbox.SandboxProbe} behind {@code airlock doctor}.
+ *
+ * <p>This package owns how a command runs, not whether it may: the policy engine decides, the gate
+ * asks and audits, this package isolates and limits. It guarantees that a sandboxed command sees the
+ * host read-only except its workspace, has a private {@code /tmp} and {@code /run} (no host Unix
+ * socket there is reachable), no network unless allowed, no capabilities, its own PID namespace and
+ * session, none of the hidden paths, and an environment of allow-listed names only (never a
+ * secret-looking one); that its stdout and stderr pass a caller-supplied sink before anyone sees
+ * them; and that at its time or output limit its whole process tree is gone before {@code run}
+ * returns. It depends only on {@code home}.
+ *
+ * <p>It does not filter system calls (no seccomp), limit memory or CPU (no cgroups), or hide Unix
+ * sockets outside {@code /run} and {@code /tmp}: callers hide such directories (for example
+ * {@code ~/.gnupg}, {@code ~/.docker}) with {@link dev.airlock.sandbox.SandboxSpec.Builder#hide}.
+ */
+@NullMarked
+package dev.airlock.sandbox;
+
+import org.jspecify.annotations.NullMarked;
