@@ -19,6 +19,9 @@ import picocli.CommandLine.ScopeType;
             SecretsCommand.class,
             IdentityCommand.class,
             RedactCommand.class,
+            PolicyCommand.class,
+            ExecCommand.class,
+            DoctorCommand.class,
             DemoCommand.class,
             VersionCommand.class,
         })

@@ -7,7 +7,15 @@ import dev.airlock.audit.AuditOptions;
 import dev.airlock.audit.AuditSettings;
 import dev.airlock.audit.CheckpointSigner;
 import dev.airlock.audit.CheckpointVerifier;
+import dev.airlock.gate.Gate;
+import dev.airlock.gate.GateSettings;
+import dev.airlock.policy.CommandAnalyzer;
+import dev.airlock.policy.PathContext;
+import dev.airlock.policy.PolicyConfig;
+import dev.airlock.policy.PolicyEngine;
 import dev.airlock.redact.KnownSecrets;
+import dev.airlock.sandbox.Sandbox;
+import dev.airlock.sandbox.SandboxProbe;
 import dev.airlock.redact.RedactionConfig;
 import dev.airlock.redact.Redactor;
 import dev.airlock.vault.Identity;
@@ -45,7 +53,9 @@ final class Session implements AutoCloseable {
                 .section("audit", AuditSettings.class)
                 .section("logging", LoggingSettings.class)
                 .section("vault", VaultSettings.class)
-                .section("redaction", RedactionConfig.class);
+                .section("redaction", RedactionConfig.class)
+                .section("policy", PolicyConfig.class)
+                .section("sandbox", GateSettings.class);
     }
 
     private final RootCommand root;
@@ -57,6 +67,8 @@ final class Session implements AutoCloseable {
     private final Map<TenantName, TenantSigner> signers = new HashMap<>();
     private final Map<TenantName, UnlockedVault> unlocked = new HashMap<>();
     private PasswordPrompt prompt = PasswordPrompt.console();
+    private @Nullable CommandAnalyzer analyzer;
+    private @Nullable PolicyEngine engine;
     private final KnownSecrets known = KnownSecrets.create();
     private volatile @Nullable Redactor redactor;
     /**
@@ -350,6 +362,62 @@ final class Session implements AutoCloseable {
                         + " ON CONFLICT(key) DO UPDATE SET value = excluded.value", now));
     }
 
+    /** The policy engine with the shipped defaults and the user's {@code policy:} rules. */
+    PolicyEngine policy() {
+        if (engine == null) {
+            analyzer = CommandAnalyzer.create();
+            engine = PolicyEngine.create(config().section("policy", PolicyConfig.class), analyzer);
+        }
+        return engine;
+    }
+
+    /** The current folder as the workspace, judged against the user's home and the Airlock home. */
+    PathContext workspaceContext() {
+        java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+        return PathContext.create(cwd, AirlockHome.userHome(env()), home().root());
+    }
+
+    /** The gate for the selected tenant: policy, approval, sandbox, redaction, audit. */
+    Gate gate(dev.airlock.gate.Approver approver) {
+        GateSettings settings = config().section("sandbox", GateSettings.class);
+        Sandbox sandbox = null;
+        String state;
+        if (!settings.enabled()) {
+            state = "off (sandbox.enabled: false in the config)";
+        } else {
+            SandboxProbe.Report probe = SandboxProbe.probe(env().getOrDefault("PATH", ""));
+            if (probe.works()) {
+                sandbox = Sandbox.bubblewrap();
+                state = "bubblewrap";
+            } else {
+                state = "unavailable (" + probe.reason() + ")";
+            }
+        }
+        return Gate.builder()
+                .engine(policy())
+                .sandbox(sandbox, state)
+                .audit(audit())
+                .approver(approver)
+                .redactor(redactor())
+                .settings(settings)
+                .parentEnvironment(env())
+                .hidden(hiddenPaths())
+                .build();
+    }
+
+    /** What no command may see: the Airlock home and the usual credential stores. */
+    java.util.List<java.nio.file.Path> hiddenPaths() {
+        java.nio.file.Path userHome = AirlockHome.userHome(env());
+        java.util.List<java.nio.file.Path> paths = new java.util.ArrayList<>();
+        paths.add(home().root());
+        paths.add(Config.userConfigPath(env()).getParent());
+        for (String p : new String[] {".ssh", ".aws", ".gnupg", ".docker", ".kube", ".config/gcloud", ".azure",
+            ".netrc", ".pgpass", ".git-credentials", ".config/gh", ".npmrc", ".pypirc"}) {
+            paths.add(userHome.resolve(p));
+        }
+        return paths.stream().filter(java.nio.file.Files::exists).map(java.nio.file.Path::toAbsolutePath).distinct().toList();
+    }
+
     /** Removes anything the redaction engine recognises from text shown to the user. */
     String scrub(String text) {
         return filter.apply(text);
@@ -370,6 +438,10 @@ final class Session implements AutoCloseable {
         unlocked.values().forEach(UnlockedVault::close);
         unlocked.clear();
         known.clear();
+        if (analyzer != null) {
+            analyzer.close();
+            analyzer = null;
+        }
         dbs.values().forEach(TenantDb::close);
         dbs.clear();
         if (first != null) {

@@ -1,0 +1,67 @@
+package dev.airlock.cli;
+
+import dev.airlock.gate.ApprovalMode;
+import dev.airlock.gate.ExecOutcome;
+import dev.airlock.gate.ExecRequest;
+import dev.airlock.home.AirlockException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "exec", description = {"Run a command line through the gate: policy, approval, sandbox, redaction, audit.",
+    "The current folder is the workspace (the only writable place). Exits with the command's status,",
+    "4 when the policy denies it, 5 when it needs an approval that is not given.",
+    "Example: airlock exec -- 'make test'"})
+final class ExecCommand implements Callable<Integer> {
+    @ParentCommand
+    RootCommand root;
+
+    static final class Approval {
+        @Option(names = "--yes", description = "Approve commands the policy asks about (never overrides a deny).")
+        boolean yes;
+
+        @Option(names = "--non-interactive", description = "Refuse commands the policy asks about (exit 5).")
+        boolean nonInteractive;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Approval approval = new Approval();
+
+    @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
+    String agent;
+
+    @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
+    List<String> line = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Session s = root.session();
+        String text = String.join(" ", line);
+        if (text.isBlank()) {
+            throw AirlockException.usage("the command line is empty");
+        }
+        s.initializedHome();
+        ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
+                : ApprovalMode.INTERACTIVE;
+        var gate = s.gate(new TerminalApprover(root.cli, s));
+        ExecOutcome outcome = gate.exec(new ExecRequest("user", agent, text, s.workspaceContext(), mode),
+                new WriterOutputStream(root.cli.out), new WriterOutputStream(root.cli.err));
+        switch (outcome) {
+            case ExecOutcome.Refused r -> root.cli.err.println("airlock: " + s.scrub(r.why()));
+            case ExecOutcome.Ran r -> {
+                if (r.timedOut()) {
+                    root.cli.err.println("airlock: the command was stopped at its time limit (sandbox.time_limit_seconds)");
+                }
+                if (r.truncated()) {
+                    root.cli.err.println("airlock: the command's output was cut at its limit (sandbox.output_limit_bytes)");
+                }
+            }
+        }
+        return outcome.exitCode();
+    }
+}

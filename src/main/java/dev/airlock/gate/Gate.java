@@ -1,0 +1,303 @@
+package dev.airlock.gate;
+
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.home.ExitCode;
+import dev.airlock.policy.CommandClass;
+import dev.airlock.policy.CommandDecision;
+import dev.airlock.policy.Decision;
+import dev.airlock.policy.MatchedRule;
+import dev.airlock.policy.PolicyEngine;
+import dev.airlock.policy.RateLimiter;
+import dev.airlock.redact.Redactor;
+import dev.airlock.sandbox.Command;
+import dev.airlock.sandbox.ExecResult;
+import dev.airlock.sandbox.OutputChannel;
+import dev.airlock.sandbox.OutputSink;
+import dev.airlock.sandbox.Sandbox;
+import dev.airlock.sandbox.SandboxSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides, asks, runs, redacts and records one command line. Thread-safe if its parts are.
+ *
+ * <p>Order of events, each step fail-closed:
+ * <ol>
+ *   <li>the policy decides ({@code allow | ask | deny}); without an isolating sandbox nothing is
+ *       allowed outright, it is asked;</li>
+ *   <li>a deny is recorded and refused (exit 4); an ask is approved by the human, by {@code --yes},
+ *       or refused and recorded (exit 5);</li>
+ *   <li>the {@code gate.exec} row — line, verdict, rules, approver, sandbox — is made durable; if it
+ *       cannot be, the command does not start;</li>
+ *   <li>the command runs in the sandbox; every byte it prints passes the redactor before the caller's
+ *       streams or the returned text see it;</li>
+ *   <li>a {@code gate.exec.finish} row records exit status, duration and sizes.</li>
+ * </ol>
+ */
+public final class Gate {
+    private final PolicyEngine engine;
+    private final @Nullable Sandbox sandbox;
+    private final String sandboxState;
+    private final AuditLog audit;
+    private final Approver approver;
+    private final Redactor redactor;
+    private final GateSettings settings;
+    private final Map<String, String> parentEnvironment;
+    private final List<Path> hidden;
+    private final @Nullable RateLimiter rateLimiter;
+
+    private Gate(Builder b) {
+        this.engine = Objects.requireNonNull(b.engine, "engine");
+        this.sandbox = b.sandbox;
+        this.sandboxState = b.sandboxState;
+        this.audit = Objects.requireNonNull(b.audit, "audit");
+        this.approver = Objects.requireNonNull(b.approver, "approver");
+        this.redactor = Objects.requireNonNull(b.redactor, "redactor");
+        this.settings = b.settings;
+        this.parentEnvironment = Map.copyOf(b.parentEnvironment);
+        this.hidden = List.copyOf(b.hidden);
+        this.rateLimiter = b.rateLimiter;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What the policy alone says about {@code line}; no approval, nothing run, nothing recorded. */
+    public Decision check(String line, String agent, dev.airlock.policy.PathContext context) {
+        return engine.checkCommand(line, agent, context);
+    }
+
+    /**
+     * Takes {@code request} through the whole gate. Output is streamed, redacted, to {@code out} and
+     * {@code err} while the command runs.
+     */
+    public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
+        Decision decision = engine.checkCommand(request.line(), request.agent(), request.context());
+        boolean isolating = sandbox != null && sandbox.isolating();
+        if (!isolating && decision instanceof Decision.Allow a) {
+            List<String> reasons = new ArrayList<>(a.reasons());
+            reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
+            decision = new Decision.Ask(reasons, a.rules(), a.commands());
+        }
+        if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
+            Decision limited = rateLimiter.check(request.agent(), "shell");
+            if (limited instanceof Decision.Deny d) {
+                decision = d;
+            } else {
+                rateLimiter.tryAcquire(request.agent(), "shell");
+            }
+        }
+        String approverName;
+        switch (decision) {
+            case Decision.Deny d -> {
+                record(request, d, "policy", "denied");
+                return new ExecOutcome.Refused(d, ExitCode.DENIED, "denied by policy: " + String.join("; ", d.reasons()));
+            }
+            case Decision.Ask a -> {
+                approverName = switch (request.mode()) {
+                    case YES -> "--yes";
+                    case NON_INTERACTIVE -> null;
+                    case INTERACTIVE -> approver.approve(request.line(), a, isolating) ? "user" : null;
+                };
+                if (approverName == null) {
+                    String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
+                    record(request, a, who, "refused");
+                    return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, "approval required but not given: "
+                            + String.join("; ", a.reasons())
+                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : ""));
+                }
+            }
+            case Decision.Allow a -> approverName = "policy";
+        }
+        boolean network = decision.commands().stream().anyMatch(c -> c.command().is(CommandClass.NETWORK));
+        // The record of the decision is durable before anything starts: no record, no action.
+        record(request, decision, approverName, "approved");
+        Sandbox runner = sandbox != null ? sandbox : Sandbox.unsandboxed();
+        SandboxSpec spec = SandboxSpec.builder(request.context().workspaceRoots().get(0))
+                .parentEnvironment(parentEnvironment)
+                .hide(hidden.stream().filter(p -> !request.context().workspaceRoots().get(0).startsWith(p)).toList())
+                .network(network)
+                .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
+                .outputLimit(settings.outputLimitBytes())
+                .build();
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        OutputStream redOut = redactor.wrap(new Tee(out, capturedOut));
+        OutputStream redErr = redactor.wrap(new Tee(err, capturedErr));
+        OutputSink sink = (OutputChannel channel, byte[] chunk) -> {
+            try {
+                (channel == OutputChannel.STDOUT ? redOut : redErr).write(chunk);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        ExecResult result;
+        try {
+            result = runner.run(spec, Command.shell(request.line()), sink);
+        } finally {
+            closeQuietly(redOut);
+            closeQuietly(redErr);
+        }
+        audit.append(AuditEvent.builder("gate.exec.finish").actor(request.actor()).target("command")
+                .outcome(result.timedOut() ? "timed-out" : result.succeeded() ? "success" : "failure")
+                .detail("exit_status", result.exitStatus())
+                .detail("duration_ms", result.duration().toMillis())
+                .detail("stdout_bytes", result.stdout().length)
+                .detail("stderr_bytes", result.stderr().length)
+                .detail("truncated", result.truncated())
+                .detail("timed_out", result.timedOut())
+                .build());
+        return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
+                capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
+                result.timedOut(), result.truncated(), result.duration());
+    }
+
+    private void record(ExecRequest request, Decision d, String approver, String outcome) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("line", request.line());
+        details.put("verdict", d.verdict().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("approver", approver);
+        details.put("mode", request.mode().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("agent", request.agent());
+        details.put("sandbox", sandbox != null && sandbox.isolating() ? "bubblewrap" : sandboxState);
+        details.put("reasons", d.reasons());
+        details.put("rules", d.rules().stream().map(MatchedRule::id).distinct().toList());
+        List<Map<String, Object>> commands = new ArrayList<>();
+        for (CommandDecision c : d.commands()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.command().name());
+            m.put("classes", new TreeSet<>(c.command().classes().stream().map(Enum::name).toList()));
+            m.put("verdict", c.verdict().name().toLowerCase(java.util.Locale.ROOT));
+            commands.add(m);
+        }
+        details.put("commands", commands);
+        details.put("workspace", request.context().workspaceRoots().get(0).toString());
+        audit.append(AuditEvent.builder("gate.exec").actor(request.actor()).target("command").outcome(outcome)
+                .details(details).build());
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // the user's stream went away; the captured copy and the audit row still hold
+        }
+    }
+
+    /** Writes to the caller's stream and keeps a copy; the caller's stream is flushed, not closed. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            a.flush();
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            a.flush();
+        }
+    }
+
+    /** Builds a {@link Gate}. */
+    public static final class Builder {
+        private @Nullable PolicyEngine engine;
+        private @Nullable Sandbox sandbox;
+        private String sandboxState = "unavailable";
+        private @Nullable AuditLog audit;
+        private @Nullable Approver approver;
+        private @Nullable Redactor redactor;
+        private GateSettings settings = new GateSettings(null, null, null);
+        private Map<String, String> parentEnvironment = Map.of();
+        private List<Path> hidden = List.of();
+        private @Nullable RateLimiter rateLimiter;
+
+        private Builder() {}
+
+        public Builder engine(PolicyEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** The sandbox to run in; {@code state} says why there is none ("off", "unavailable: …"). */
+        public Builder sandbox(@Nullable Sandbox sandbox, String state) {
+            this.sandbox = sandbox;
+            this.sandboxState = state;
+            return this;
+        }
+
+        public Builder audit(AuditLog audit) {
+            this.audit = audit;
+            return this;
+        }
+
+        public Builder approver(Approver approver) {
+            this.approver = approver;
+            return this;
+        }
+
+        public Builder redactor(Redactor redactor) {
+            this.redactor = redactor;
+            return this;
+        }
+
+        public Builder settings(GateSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** The environment commands may inherit from (the sandbox keeps only its allow-list). */
+        public Builder parentEnvironment(Map<String, String> env) {
+            this.parentEnvironment = env;
+            return this;
+        }
+
+        /** Paths commands must not see (the Airlock home, ~/.ssh, cloud credentials…). */
+        public Builder hidden(List<Path> paths) {
+            this.hidden = paths;
+            return this;
+        }
+
+        public Builder rateLimiter(RateLimiter limiter) {
+            this.rateLimiter = limiter;
+            return this;
+        }
+
+        public Gate build() {
+            return new Gate(this);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The one path every action takes: policy decision, approval, sandboxed execution, redaction of
+ * what comes back, and the audit record.
+ *
+ * <p>Guarantees: a denied command never runs, whatever the mode or flag ({@code --yes} approves
+ * asks, never denies); an asked command runs only with an approval, and who approved it (the user,
+ * {@code --yes}) is in its audit row; that row is durable before the command starts, so an action
+ * whose record cannot be written does not happen; everything the command prints passes the
+ * redactor before it reaches anyone; the result (exit status, duration, sizes) is recorded after.
+ */
+@NullMarked
+package dev.airlock.gate;
+
+import org.jspecify.annotations.NullMarked;
