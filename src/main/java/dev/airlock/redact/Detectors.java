@@ -83,7 +83,7 @@ final class Detectors {
         }
         try {
             return new Rule(p.name(), List.copyOf(p.keywords()), false, p.regex(), Rule.FIRST_GROUP, 256, 4096,
-                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM, "", false);
+                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM, "", 0, false);
         } catch (PatternSyntaxException e) {
             // The description only: the pattern itself may embed a literal the user wants hidden.
             throw new RedactionException(where + " (" + p.name() + "): regex is not valid RE2 syntax ("
@@ -132,7 +132,7 @@ final class Detectors {
             }
             if (rule.anchored) {
                 int a = rule.anchor(text, start);
-                if (a < lastEnd[r]) {
+                if (a < lastEnd[r] || start - a < rule.minBack) {
                     return; // inside the previous match of this rule
                 }
                 int end = rule.runAnchored(text, a, (int) Math.min(n, (long) start + rule.maxLength), sink);

@@ -43,18 +43,21 @@ final class Rule {
      * of the window, an anchored one only for the length of the candidate.
      */
     final String back;
+    /** How many {@link #back} chars a real match has at least; fewer means no match, without RE2/J. */
+    final int minBack;
     final boolean anchored;
 
     Rule(String type, List<String> keywords, boolean caseSensitive, String regex, int group, int before,
             int maxLength, boolean leftBoundary, boolean rightBoundary, Check check, int rank) {
         this(type, keywords, caseSensitive, regex, group, before, maxLength, leftBoundary, rightBoundary, check, rank,
-                "", true);
+                "", 0, true);
     }
 
     Rule(String type, List<String> keywords, boolean caseSensitive, String regex, int group, int before,
             int maxLength, boolean leftBoundary, boolean rightBoundary, Check check, int rank, String back,
-            boolean anchored) {
+            int minBack, boolean anchored) {
         this.back = back;
+        this.minBack = minBack;
         this.anchored = anchored;
         this.type = type;
         this.keywords = keywords;
