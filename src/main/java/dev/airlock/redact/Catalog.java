@@ -126,11 +126,11 @@ final class Catalog {
         r.add(new Rule("url-password", List.of("://"), true,
                 "[A-Za-z][A-Za-z0-9+.-]*://[^:/?#\\s@\"'<>]+:([^@/?#\\s\"'<>]+)@[A-Za-z0-9.\\[\\]_-]",
                 1, 32, 32 + 3 + 128 + 1 + 256 + 2, false, false,
-                (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v), rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-", 1, true));
+                (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v), rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-", 1, true).withPrecheck(Catalog::atSignAhead));
         // ADO.NET, ODBC, JDBC and libpq key=value connection strings.
         r.add(new Rule("connection-string-password", List.of("password=", "pwd=", "passwd=", "password ="), false,
                 "(?i:password|pwd|passwd)[ \\t]*=[ \\t]*([^;&\\s\"'<>]+)", 1, 0, 280, false, false,
-                Catalog::connectionString, rank));
+                Catalog::connectionString, rank).withPrecheck((t, a, k) -> a == 0 || !(Checks.isAlnum(t.charAt(a - 1)) || t.charAt(a - 1) == '_' || t.charAt(a - 1) == '-' || t.charAt(a - 1) == '.')));
         r.add(new Rule("authorization-header", List.of("authorization"), false,
                 "(?i:authorization)" + ASSIGN + "[\"']?(?i:(?:bearer|basic|token|digest|apikey|bot)[ \\t]+)?"
                         + "([A-Za-z0-9._~+/=-]{8,})",
@@ -177,6 +177,21 @@ final class Catalog {
         return ctx.contains("jdbc:") || ctx.contains("server=") || ctx.contains("host=") || ctx.contains("data source=")
                 || ctx.contains("user id=") || ctx.contains("uid=") || ctx.contains("database=")
                 || ctx.contains("dbname=") || ctx.contains("user=");
+    }
+
+    /** Userinfo needs an '@' before the next blank; bounded, so a hit costs at most one window. */
+    private static boolean atSignAhead(String t, int anchor, int keywordStart) {
+        int limit = Math.min(t.length(), keywordStart + 3 + 128 + 1 + 256 + 1);
+        for (int i = keywordStart + 3; i < limit; i++) {
+            char c = t.charAt(i);
+            if (c == '@') {
+                return true;
+            }
+            if (c == '/' || c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '\'') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String v) {

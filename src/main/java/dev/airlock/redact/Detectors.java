@@ -132,7 +132,7 @@ final class Detectors {
             }
             if (rule.anchored) {
                 int a = rule.anchor(text, start);
-                if (a < lastEnd[r] || start - a < rule.minBack) {
+                if (a < lastEnd[r] || start - a < rule.minBack || !rule.precheck.mayMatch(text, a, start)) {
                     return; // inside the previous match of this rule
                 }
                 int end = rule.runAnchored(text, a, (int) Math.min(n, (long) start + rule.maxLength), sink);

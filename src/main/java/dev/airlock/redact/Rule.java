@@ -17,6 +17,12 @@ final class Rule {
         boolean test(CharSequence text, int matchStart, int valueStart, int valueEnd, String value);
     }
 
+    /** A cheap test in Java that rules a keyword hit out before RE2/J is asked (its per-call cost dominates). */
+    @FunctionalInterface
+    interface Precheck {
+        boolean mayMatch(String text, int anchor, int keywordStart);
+    }
+
     /** Which capture group holds the value: the first non-null group, or the whole match. */
     static final int FIRST_GROUP = -1;
 
@@ -46,6 +52,7 @@ final class Rule {
     /** How many {@link #back} chars a real match has at least; fewer means no match, without RE2/J. */
     final int minBack;
     final boolean anchored;
+    Precheck precheck = (t, a, k) -> true;
 
     Rule(String type, List<String> keywords, boolean caseSensitive, String regex, int group, int before,
             int maxLength, boolean leftBoundary, boolean rightBoundary, Check check, int rank) {
@@ -71,6 +78,11 @@ final class Rule {
         this.rightBoundary = rightBoundary;
         this.check = check;
         this.rank = rank;
+    }
+
+    Rule withPrecheck(Precheck p) {
+        this.precheck = p;
+        return this;
     }
 
     /** Where an anchored match for a keyword hit at {@code keywordStart} must begin. */
