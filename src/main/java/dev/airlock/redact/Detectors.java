@@ -99,7 +99,7 @@ final class Detectors {
     }
 
     /** Runs every enabled detector over {@code text}. */
-    void find(String text, SpanSink sink) {
+    void find(String text, char[] chars, SpanSink sink) {
         int n = text.length();
         int rc = rules.size();
         int[] winStart = new int[rc];
@@ -108,7 +108,7 @@ final class Detectors {
         int[] lastBlock = {-1};
         int[] lastEnd = new int[rc];
         int[] genericEnd = {0};
-        index.scan(text, (k, start) -> {
+        index.scan(chars, (k, start) -> {
             int r = keywordRule[k];
             if (r == GENERIC) {
                 if (start >= genericEnd[0]) {
@@ -165,14 +165,14 @@ final class Detectors {
             rule.run(text, 0, n, sink);
         }
         if (pii.creditCards()) {
-            Scanners.cards(text, sink);
+            Scanners.cards(text, chars, sink);
         }
         if (pii.ipAddresses()) {
             Scanners.ipv4(text, sink);
             Scanners.ipv6(text, sink);
         }
         if (pii.ibans()) {
-            Scanners.ibans(text, sink);
+            Scanners.ibans(text, chars, sink);
         }
     }
 

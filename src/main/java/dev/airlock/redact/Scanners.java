@@ -42,15 +42,17 @@ final class Scanners {
     }
 
     /** Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes, IIN and Luhn checked. */
-    static void cards(String text, Detectors.SpanSink sink) {
-        int n = text.length();
+    static void cards(String text, char[] cs, Detectors.SpanSink sink) {
+        int n = cs.length;
         StringBuilder digits = new StringBuilder(32);
         int i = 0;
         while (i < n) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
+            // A card needs 13 digits: skip quickly over text without a digit.
+            while (i < n && (cs[i] < '0' || cs[i] > '9')) {
                 i++;
-                continue;
+            }
+            if (i >= n) {
+                break;
             }
             int start = i;
             boolean leftOk = start == 0 || !(Checks.isAlnum(text.charAt(start - 1)) || text.charAt(start - 1) == '.');
@@ -263,14 +265,14 @@ final class Scanners {
     }
 
     /** IBANs (ISO 13616), compact or printed in groups of four, length per country and mod-97 checked. */
-    static void ibans(String text, Detectors.SpanSink sink) {
-        int n = text.length();
+    static void ibans(String text, char[] cs, Detectors.SpanSink sink) {
+        int n = cs.length;
         for (int i = 0; i + 15 <= n; i++) {
-            char a = text.charAt(i);
+            char a = cs[i];
             if (a < 'A' || a > 'Z') {
                 continue;
             }
-            char b = text.charAt(i + 1);
+            char b = cs[i + 1];
             if (b < 'A' || b > 'Z' || !Checks.isDigit(text.charAt(i + 2)) || !Checks.isDigit(text.charAt(i + 3))
                     || (i > 0 && Checks.isAlnum(text.charAt(i - 1)))) {
                 continue;

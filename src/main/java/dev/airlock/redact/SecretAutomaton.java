@@ -192,14 +192,14 @@ final class SecretAutomaton {
      * Reports every occurrence and returns the automaton depth after {@code probe} chars: the length
      * of the longest suffix of {@code text[0, probe)} that is a prefix of some pattern.
      */
-    int scan(CharSequence text, int probe, Sink sink) {
+    int scan(char[] text, int probe, Sink sink) {
         int s = 0;
         int probed = probe == 0 ? 0 : -1;
         char[] map = classOf;
         int[] d = dense;
         int k = classes;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length; i++) {
+            char c = text[i];
             if (d != null && map != null) {
                 int cls = map[c];
                 s = cls == 0 ? 0 : d[s * k + cls];
