@@ -178,6 +178,19 @@ class RedactorTest {
     }
 
     @Test
+    void knownSecrets_foundJsonEscapedInAuditDetails() throws Exception {
+        KnownSecrets known = KnownSecrets.create();
+        String value = "pa\"ss\\word\n-" + random(10, ALNUM);
+        known.add(value.toCharArray());
+        Redactor r = Redactor.create(RedactionConfig.defaults(), known);
+        String json = new ObjectMapper().writeValueAsString(Map.of("details", "login with " + value));
+        String escaped = json.substring(json.indexOf("login with ") + "login with ".length(), json.length() - 2);
+        assertThat(escaped.equals(value)).as("the value really is escaped in JSON").isFalse();
+        assertThat(r.scan(json)).extracting(Finding::type).containsExactly("known-secret");
+        assertAbsent(r.redact(json), escaped, "json-escaped value");
+    }
+
+    @Test
     void knownSecrets_foundInsideLongerBase64BlobAtEveryAlignment() {
         KnownSecrets known = KnownSecrets.create();
         byte[] value = secretBytes();
