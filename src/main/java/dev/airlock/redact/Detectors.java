@@ -26,7 +26,6 @@ final class Detectors {
     private final KeywordIndex index;
     private final int[] keywordRule;
     private final String[] keywordText;
-    private final int keyBlockKeyword;
     private final RedactionConfig.Pii pii;
     /** Longest text a single-line detector can match; streams hold back at least this much of a line. */
     final int maxMatchLength;
@@ -55,7 +54,6 @@ final class Detectors {
             }
         }
         maxMatchLength = max;
-        keyBlockKeyword = words.size();
         words.add(KEY_BLOCK_KEYWORD);
         owner.add(-1);
         for (String k : Catalog.GENERIC_KEYWORDS) {
