@@ -11,7 +11,6 @@ import static dev.airlock.policy.Dispatcher.operands;
 import static dev.airlock.policy.Dispatcher.optionValue;
 
 import com.google.re2j.Pattern;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +94,7 @@ final class Classifier {
     static void classify(Emitter e, String name, List<Word> args) {
         if (INFO.contains(name)) {
             e.cls(READ_ONLY);
-            if ((name.equals("date") && hasAny(args, "-s", "--set")) || (name.equals("set") && false)) {
+            if (name.equals("date") && hasAny(args, "-s", "--set")) {
                 e.cls(PRIVILEGED).note("date -s sets the system clock");
             }
             return;
@@ -1285,9 +1284,5 @@ final class Classifier {
         }
         e.unknown(name + " runs project code (build scripts, tests)");
         e.write(Word.lit("."), false);
-    }
-
-    static Path noPath() {
-        return Path.of("/");
     }
 }

@@ -4,7 +4,6 @@ import dev.airlock.home.AirlockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,6 +68,7 @@ public final class CommandAnalyzer implements AutoCloseable {
                     + " levels", carry));
             return false;
         }
+        text = joinContinuationLines(text);
         TSParser parser = borrow();
         try (TSTree tree = parser.parseStringEncoding(null, text, TSInputEncoding.TSInputEncodingUTF8)) {
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -89,6 +89,62 @@ public final class CommandAnalyzer implements AutoCloseable {
                 release(parser);
             }
         }
+    }
+
+    /**
+     * Removes backslash-newline pairs where bash does (outside single quotes and comments) before
+     * parsing: bash joins {@code r\<newline>m} into {@code rm}, while tree-sitter would see two words.
+     */
+    static String joinContinuationLines(String text) {
+        if (text.indexOf("\\\n") < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        boolean single = false;
+        boolean dbl = false;
+        boolean ansi = false;
+        boolean comment = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+            if (comment) {
+                comment = c != '\n';
+                sb.append(c);
+            } else if (single) {
+                single = c != '\'';
+                sb.append(c);
+            } else if (ansi) {
+                if (c == '\\' && next != 0) {
+                    sb.append(c).append(next);
+                    i++;
+                } else {
+                    ansi = c != '\'';
+                    sb.append(c);
+                }
+            } else if (c == '\\' && next == '\n') {
+                i++; // a line continuation: both characters vanish
+            } else if (c == '\\' && next != 0) {
+                sb.append(c).append(next);
+                i++;
+            } else if (dbl) {
+                dbl = c != '"';
+                sb.append(c);
+            } else {
+                if (c == '\'') {
+                    if (i > 0 && text.charAt(i - 1) == '$') {
+                        ansi = true;
+                    } else {
+                        single = true;
+                    }
+                } else if (c == '"') {
+                    dbl = true;
+                } else if (c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                    comment = true;
+                }
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private TSParser borrow() {
@@ -141,9 +197,5 @@ public final class CommandAnalyzer implements AutoCloseable {
             return p.getFileName().toString();
         }
         return null;
-    }
-
-    static Set<String> newSet() {
-        return new HashSet<>();
     }
 }

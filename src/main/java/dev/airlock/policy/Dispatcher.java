@@ -19,6 +19,10 @@ final class Dispatcher {
             "nodejs", "php", "lua", "Rscript", "deno", "bun", "osascript", "pwsh", "powershell", "tclsh",
             "wish", "awk-script", "irb", "ipython", "groovy", "jshell");
 
+    /** Reserved words that can only reach command position through a mis-parse. */
+    static final Set<String> MISPARSED_KEYWORDS = Set.of("{", "}", "(", ")", "then", "fi", "do", "done", "esac",
+            "elif", "else", "in", "function", "[[", "]]", "!", "if", "while", "until", "for", "case", "select");
+
     private Dispatcher() {
     }
 
@@ -93,7 +97,39 @@ final class Dispatcher {
             run(w, List.of(), redirs, scope, carry, source);
             return;
         }
+        if (MISPARSED_KEYWORDS.contains(name)) {
+            // tree-sitter sometimes reads a compound command after `time`/`coproc` as plain words
+            Emitter e = emitter(w, scope, carry, name, words, source);
+            e.opaque("the shell keyword " + name + " appears where a command name should be");
+            w.emit(e.build());
+            return;
+        }
         switch (name) {
+            case "time", "coproc" -> {
+                // keywords in bash: what follows is a whole pipeline or compound command, so parse the
+                // rest of the source text again rather than trusting the word split
+                String rest0 = source.strip();
+                int at = rest0.indexOf(name);
+                String tail = at >= 0 ? rest0.substring(at + name.length()).strip() : "";
+                if (name.equals("time")) {
+                    while (tail.startsWith("-p") || tail.startsWith("--")) {
+                        tail = tail.substring(2).strip();
+                    }
+                }
+                if (tail.isEmpty()) {
+                    Emitter e = emitter(w, scope, carry, name, words, source);
+                    e.cls(CommandClass.READ_ONLY);
+                    e.redirects(redirs);
+                    w.emit(e.build());
+                } else if (!source.strip().startsWith(name) && !source.strip().startsWith("\\")
+                        && !source.strip().matches("(?s)^[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                    // wrapped (env time ..., sudo time ...): the words are all there is
+                    run(w, rest, redirs, scope, carry.withWrapper(name, false), source);
+                } else {
+                    w.nested(tail, scope.copy(), carry.withWrapper(name, false));
+                    redirectsOnly(w, redirs, scope, carry, source);
+                }
+            }
             case "sudo", "doas", "pkexec", "run0" -> {
                 int i = skipOptions(rest, 0, Classifier.set("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T",
                         "--user", "--group", "--prompt", "--role", "--type", "--host", "--chdir", "--other-user",
@@ -125,7 +161,7 @@ final class Dispatcher {
                 redirectsOnly(w, redirs, scope, carry, source);
             }
             case "env" -> env(w, words, rest, redirs, scope, carry, source);
-            case "nice", "nohup", "timeout", "stdbuf", "time", "builtin", "exec", "setsid", "ionice", "unbuffer",
+            case "nice", "nohup", "timeout", "stdbuf", "builtin", "exec", "setsid", "ionice", "unbuffer",
                  "nocache", "chrt", "taskset", "caffeinate", "catchsegv", "command" -> {
                 if (name.equals("command") && !rest.isEmpty() && rest.get(0).literal()
                         && rest.get(0).text().matches("-p?[vV]")) {
@@ -142,7 +178,6 @@ final class Dispatcher {
                         yield Math.min(k + 1, rest.size()); // the duration
                     }
                     case "stdbuf" -> skipOptions(rest, 0, Classifier.set("-i", "-o", "-e", "--input", "--output", "--error"));
-                    case "time" -> skipOptions(rest, 0, Classifier.set("-f", "-o", "--format", "--output"));
                     case "exec" -> skipOptions(rest, 0, Classifier.set("-a"));
                     case "ionice" -> skipOptions(rest, 0, Classifier.set("-c", "-n", "-p", "-P", "-u", "--class",
                             "--classdata"));

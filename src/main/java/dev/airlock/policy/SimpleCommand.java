@@ -19,8 +19,7 @@ import java.util.Set;
  * @param pipedFrom names of commands whose output this command reads (earlier pipeline stages,
  *     process substitutions in its arguments)
  * @param traits facts that rules can match on: {@code opaque}, {@code recursive-function},
- *     {@code args-from-stdin}, {@code find-exec}, {@code remote}, {@code background},
- *     {@code redirect-only}
+ *     {@code args-from-stdin}, {@code find-exec}, {@code remote}, {@code redirect-only}
  * @param notes why the command got its classes, in words for the user
  * @param source the part of the line this command came from
  */
@@ -43,7 +42,6 @@ public record SimpleCommand(
     public static final String ARGS_FROM_STDIN = "args-from-stdin";
     public static final String FIND_EXEC = "find-exec";
     public static final String REMOTE = "remote";
-    public static final String BACKGROUND = "background";
     public static final String REDIRECT_ONLY = "redirect-only";
 
     public SimpleCommand {

@@ -11,7 +11,10 @@
  * <p>Guarantees:
  * <ul>
  *   <li>A decision is a pure function of the request, the rules and the path context; the only I/O is
- *       resolving paths (symlinks, {@code ..}, globs) and reading ignore files.</li>
+ *       looking at the file system the paths name: resolving symlinks and {@code ..}, expanding globs,
+ *       reading ignore files, and listing the directories a recursive read ({@code grep -r}) covers.
+ *       The verdict holds for the file system as it was when asked; the sandbox enforces it at run
+ *       time.</li>
  *   <li>Deny wins over ask wins over allow; a line is allowed only when every simple command in it is
  *       allowed; anything the analysis cannot see (a variable in command position, a non-literal
  *       {@code eval}, a parse error) is at least asked about; a destructive command is never allowed

@@ -64,27 +64,27 @@ final class Catalog {
         r.add(new Rule("openai-key", List.of("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-None-", "T3BlbkFJ"), true,
                 "sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]+T3BlbkFJ[A-Za-z0-9_-]+"
                         + "|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40}[A-Za-z0-9_-]*",
-                0, 330, 660, true, true, NOT_EXAMPLE, rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", true));
+                0, 330, 660, true, true, NOT_EXAMPLE, rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 0, true));
         r.add(new Rule("anthropic-key", List.of("sk-ant-"), true,
                 "sk-ant-(?:api|admin|oat|sid)\\d\\d-[A-Za-z0-9_-]{80}[A-Za-z0-9_-]*", 0, 0, 140, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("gcp-api-key", List.of("AIza"), true,
                 "AIza[0-9A-Za-z_-]{35}", 0, 0, 39, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("gcp-service-account-key", List.of("private_key_id"), false,
-                "\"private_key_id\"[ \\t]*:[ \\t]*\"([a-f0-9]{40})\"", 1, 1, 80, false, false, ANY, rank, "\"", true));
+                "\"private_key_id\"[ \\t]*:[ \\t]*\"([a-f0-9]{40})\"", 1, 1, 80, false, false, ANY, rank, "\"", 1, true));
         r.add(new Rule("azure-storage-key", List.of("accountkey", "sharedaccesskey"), false,
                 "(?i:AccountKey|SharedAccessKey)[ \\t]*=[ \\t]*([A-Za-z0-9+/]{40,100}={0,2})", 1, 0, 130, false, false,
                 HIGH_ENTROPY, rank));
         r.add(new Rule("azure-client-secret", List.of("Q~"), true,
-                "[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}", 0, 4, 44, true, true, NOT_EXAMPLE, rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.", true));
+                "[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}", 0, 4, 44, true, true, NOT_EXAMPLE, rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.", 4, true));
         r.add(new Rule("azure-sas-token", List.of("sig="), false,
                 "[?&]sig=([A-Za-z0-9%+/]{30,120}={0,2})", 1, 1, 130, false, true,
-                (t, ms, vs, ve, v) -> Checks.entropy(v) >= 3.5, rank, "?&", true));
+                (t, ms, vs, ve, v) -> Checks.entropy(v) >= 3.5, rank, "?&", 1, true));
         r.add(new Rule("twilio-api-key", List.of("SK"), true,
                 "SK[0-9a-fA-F]{32}", 0, 0, 34, true, true, HIGH_ENTROPY, rank));
         r.add(new Rule("sendgrid-api-key", List.of("SG."), true,
                 "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}", 0, 0, 69, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("mailgun-api-key", List.of("key-"), false,
-                "(?:pub)?key-[0-9a-f]{32}", 0, 3, 43, true, true, HIGH_ENTROPY, rank, "pub", true));
+                "(?:pub)?key-[0-9a-f]{32}", 0, 3, 43, true, true, HIGH_ENTROPY, rank, "pub", 0, true));
         r.add(new Rule("npm-token", List.of("npm_"), true,
                 "npm_[A-Za-z0-9]{36}", 0, 0, 40, true, true, NOT_EXAMPLE, rank));
         r.add(new Rule("pypi-token", List.of("pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"), true,
@@ -114,7 +114,7 @@ final class Catalog {
                         + "[\"']?([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})",
                 1, 0, 120, false, true, NOT_EXAMPLE, rank));
         r.add(new Rule("telegram-bot-token", List.of(":AA"), true,
-                "\\d{8,10}:AA[A-Za-z0-9_-]{33}", 0, 11, 48, true, true, NOT_EXAMPLE, rank, "0123456789", true));
+                "\\d{8,10}:AA[A-Za-z0-9_-]{33}", 0, 11, 48, true, true, NOT_EXAMPLE, rank, "0123456789", 8, true));
         r.add(new Rule("age-secret-key", List.of("AGE-SECRET-KEY-1"), true,
                 "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", 0, 0, 74, true, true, ANY, rank));
         r.add(new Rule("jwt", List.of("eyJ"), true,
@@ -126,11 +126,11 @@ final class Catalog {
         r.add(new Rule("url-password", List.of("://"), true,
                 "[A-Za-z][A-Za-z0-9+.-]*://[^:/?#\\s@\"'<>]+:([^@/?#\\s\"'<>]+)@[A-Za-z0-9.\\[\\]_-]",
                 1, 32, 32 + 3 + 128 + 1 + 256 + 2, false, false,
-                (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v), rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-", true));
+                (t, ms, vs, ve, v) -> !Checks.isPlaceholder(v), rank, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-", 1, true).withPrecheck(Catalog::atSignAhead));
         // ADO.NET, ODBC, JDBC and libpq key=value connection strings.
         r.add(new Rule("connection-string-password", List.of("password=", "pwd=", "passwd=", "password ="), false,
                 "(?i:password|pwd|passwd)[ \\t]*=[ \\t]*([^;&\\s\"'<>]+)", 1, 0, 280, false, false,
-                Catalog::connectionString, rank));
+                Catalog::connectionString, rank).withPrecheck((t, a, k) -> a == 0 || !(Checks.isAlnum(t.charAt(a - 1)) || t.charAt(a - 1) == '_' || t.charAt(a - 1) == '-' || t.charAt(a - 1) == '.')));
         r.add(new Rule("authorization-header", List.of("authorization"), false,
                 "(?i:authorization)" + ASSIGN + "[\"']?(?i:(?:bearer|basic|token|digest|apikey|bot)[ \\t]+)?"
                         + "([A-Za-z0-9._~+/=-]{8,})",
@@ -157,7 +157,7 @@ final class Catalog {
         return new Rule("email", List.of("@"), true,
                 "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2}[A-Za-z]*",
                 0, 64, 64 + 1 + 300, true, true, ANY, 40,
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-", true);
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-", 1, true);
     }
 
     private static boolean connectionString(CharSequence t, int ms, int vs, int ve, String v) {
@@ -177,6 +177,21 @@ final class Catalog {
         return ctx.contains("jdbc:") || ctx.contains("server=") || ctx.contains("host=") || ctx.contains("data source=")
                 || ctx.contains("user id=") || ctx.contains("uid=") || ctx.contains("database=")
                 || ctx.contains("dbname=") || ctx.contains("user=");
+    }
+
+    /** Userinfo needs an '@' before the next blank; bounded, so a hit costs at most one window. */
+    private static boolean atSignAhead(String t, int anchor, int keywordStart) {
+        int limit = Math.min(t.length(), keywordStart + 3 + 128 + 1 + 256 + 1);
+        for (int i = keywordStart + 3; i < limit; i++) {
+            char c = t.charAt(i);
+            if (c == '@') {
+                return true;
+            }
+            if (c == '/' || c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '\'') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String v) {

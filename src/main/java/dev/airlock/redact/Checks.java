@@ -86,9 +86,15 @@ final class Checks {
             Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29), Map.entry("VA", 22),
             Map.entry("VG", 24), Map.entry("XK", 20));
 
+    private static final byte[] IBAN_TABLE = new byte[26 * 26];
+
+    static {
+        IBAN_LENGTHS.forEach((cc, len) -> IBAN_TABLE[(cc.charAt(0) - 'A') * 26 + cc.charAt(1) - 'A'] = (byte) (int) len);
+    }
+
     static int ibanLength(char a, char b) {
-        Integer len = IBAN_LENGTHS.get(String.valueOf(new char[] {a, b}));
-        return len == null ? -1 : len;
+        int len = IBAN_TABLE[(a - 'A') * 26 + (b - 'A')];
+        return len == 0 ? -1 : len;
     }
 
     /** ISO 13616 check: move the first four chars to the end, letters to numbers, mod 97 == 1. */

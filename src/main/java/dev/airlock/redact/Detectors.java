@@ -26,7 +26,6 @@ final class Detectors {
     private final KeywordIndex index;
     private final int[] keywordRule;
     private final String[] keywordText;
-    private final int keyBlockKeyword;
     private final RedactionConfig.Pii pii;
     /** Longest text a single-line detector can match; streams hold back at least this much of a line. */
     final int maxMatchLength;
@@ -55,7 +54,6 @@ final class Detectors {
             }
         }
         maxMatchLength = max;
-        keyBlockKeyword = words.size();
         words.add(KEY_BLOCK_KEYWORD);
         owner.add(-1);
         for (String k : Catalog.GENERIC_KEYWORDS) {
@@ -83,7 +81,7 @@ final class Detectors {
         }
         try {
             return new Rule(p.name(), List.copyOf(p.keywords()), false, p.regex(), Rule.FIRST_GROUP, 256, 4096,
-                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM, "", false);
+                    false, false, (t, ms, vs, ve, v) -> true, RANK_CUSTOM, "", 0, false);
         } catch (PatternSyntaxException e) {
             // The description only: the pattern itself may embed a literal the user wants hidden.
             throw new RedactionException(where + " (" + p.name() + "): regex is not valid RE2 syntax ("
@@ -99,7 +97,7 @@ final class Detectors {
     }
 
     /** Runs every enabled detector over {@code text}. */
-    void find(String text, SpanSink sink) {
+    void find(String text, char[] chars, SpanSink sink) {
         int n = text.length();
         int rc = rules.size();
         int[] winStart = new int[rc];
@@ -108,7 +106,7 @@ final class Detectors {
         int[] lastBlock = {-1};
         int[] lastEnd = new int[rc];
         int[] genericEnd = {0};
-        index.scan(text, (k, start) -> {
+        index.scan(chars, (k, start) -> {
             int r = keywordRule[k];
             if (r == GENERIC) {
                 if (start >= genericEnd[0]) {
@@ -132,7 +130,7 @@ final class Detectors {
             }
             if (rule.anchored) {
                 int a = rule.anchor(text, start);
-                if (a < lastEnd[r]) {
+                if (a < lastEnd[r] || start - a < rule.minBack || !rule.precheck.mayMatch(text, a, start)) {
                     return; // inside the previous match of this rule
                 }
                 int end = rule.runAnchored(text, a, (int) Math.min(n, (long) start + rule.maxLength), sink);
@@ -165,14 +163,14 @@ final class Detectors {
             rule.run(text, 0, n, sink);
         }
         if (pii.creditCards()) {
-            Scanners.cards(text, sink);
+            Scanners.cards(text, chars, sink);
         }
         if (pii.ipAddresses()) {
             Scanners.ipv4(text, sink);
             Scanners.ipv6(text, sink);
         }
         if (pii.ibans()) {
-            Scanners.ibans(text, sink);
+            Scanners.ibans(text, chars, sink);
         }
     }
 

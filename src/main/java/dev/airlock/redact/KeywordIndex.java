@@ -88,12 +88,12 @@ final class KeywordIndex {
         }
     }
 
-    void scan(CharSequence text, Sink sink) {
+    void scan(char[] text, Sink sink) {
         int[] d = delta;
         int[][] outs = outputs;
         int state = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length; i++) {
+            char c = text[i];
             state = c < ALPHABET ? d[(state << 7) | fold(c)] : 0;
             int[] o = outs[state];
             if (o != null) {

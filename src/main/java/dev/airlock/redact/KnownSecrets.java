@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The secret values the redactor must hide wherever they appear, fed by the vault as it unlocks and
  * emptied when it locks. Each value is matched exactly and in the encodings it is likely to travel
  * in: base64 (standard and URL-safe, padded or not, at any of the three byte alignments so it is
- * found inside a longer blob), lower- and upper-case hex, and URL (percent and form) encoding.
+ * found inside a longer blob), lower- and upper-case hex, URL (percent and form) encoding, and JSON
+ * string escaping.
  *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
  * printed, and {@link #clear()} overwrites every copy. One instance is shared by every
@@ -160,6 +161,9 @@ public final class KnownSecrets {
         char[] raw = utf8(v);
         if (raw != null) {
             add(out, base64, raw, false);
+            // Audit details and exports are JSON: a value with a quote, backslash or control char
+            // appears there escaped (RFC 8259 section 7).
+            add(out, base64, jsonEscape(raw), false);
             char[] pct = urlEncode(raw, false, true);
             if (pct != null) {
                 add(out, base64, pct, false);
@@ -240,6 +244,38 @@ public final class KnownSecrets {
         } catch (CharacterCodingException e) {
             return null; // binary values still match as hex and base64
         }
+    }
+
+    /** The RFC 8259 escaped form, or null when escaping changes nothing. */
+    private static char @org.jspecify.annotations.Nullable [] jsonEscape(char[] raw) {
+        char[] out = new char[raw.length * 6];
+        int n = 0;
+        boolean changed = false;
+        for (char c : raw) {
+            if (c == '"' || c == '\\') {
+                out[n++] = '\\';
+                out[n++] = c;
+                changed = true;
+            } else if (c == '\n' || c == '\r' || c == '\t') {
+                out[n++] = '\\';
+                out[n++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+                changed = true;
+            } else if (c < 0x20) {
+                String hex = "0123456789abcdef";
+                out[n++] = '\\';
+                out[n++] = 'u';
+                out[n++] = '0';
+                out[n++] = '0';
+                out[n++] = hex.charAt(c >> 4);
+                out[n++] = hex.charAt(c & 0xf);
+                changed = true;
+            } else {
+                out[n++] = c;
+            }
+        }
+        char[] result = changed ? Arrays.copyOf(out, n) : null;
+        Arrays.fill(out, '\0');
+        return result;
     }
 
     /** RFC 3986 percent-encoding of everything outside the unreserved set; null if nothing changes. */

@@ -17,6 +17,12 @@ final class Rule {
         boolean test(CharSequence text, int matchStart, int valueStart, int valueEnd, String value);
     }
 
+    /** A cheap test in Java that rules a keyword hit out before RE2/J is asked (its per-call cost dominates). */
+    @FunctionalInterface
+    interface Precheck {
+        boolean mayMatch(String text, int anchor, int keywordStart);
+    }
+
     /** Which capture group holds the value: the first non-null group, or the whole match. */
     static final int FIRST_GROUP = -1;
 
@@ -43,18 +49,22 @@ final class Rule {
      * of the window, an anchored one only for the length of the candidate.
      */
     final String back;
+    /** How many {@link #back} chars a real match has at least; fewer means no match, without RE2/J. */
+    final int minBack;
     final boolean anchored;
+    Precheck precheck = (t, a, k) -> true;
 
     Rule(String type, List<String> keywords, boolean caseSensitive, String regex, int group, int before,
             int maxLength, boolean leftBoundary, boolean rightBoundary, Check check, int rank) {
         this(type, keywords, caseSensitive, regex, group, before, maxLength, leftBoundary, rightBoundary, check, rank,
-                "", true);
+                "", 0, true);
     }
 
     Rule(String type, List<String> keywords, boolean caseSensitive, String regex, int group, int before,
             int maxLength, boolean leftBoundary, boolean rightBoundary, Check check, int rank, String back,
-            boolean anchored) {
+            int minBack, boolean anchored) {
         this.back = back;
+        this.minBack = minBack;
         this.anchored = anchored;
         this.type = type;
         this.keywords = keywords;
@@ -68,6 +78,11 @@ final class Rule {
         this.rightBoundary = rightBoundary;
         this.check = check;
         this.rank = rank;
+    }
+
+    Rule withPrecheck(Precheck p) {
+        this.precheck = p;
+        return this;
     }
 
     /** Where an anchored match for a keyword hit at {@code keywordStart} must begin. */

@@ -42,18 +42,21 @@ final class Scanners {
     }
 
     /** Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes, IIN and Luhn checked. */
-    static void cards(String text, Detectors.SpanSink sink) {
-        int n = text.length();
+    static void cards(String text, char[] cs, Detectors.SpanSink sink) {
+        int n = cs.length;
+        StringBuilder digits = new StringBuilder(32);
         int i = 0;
         while (i < n) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
+            // A card needs 13 digits: skip quickly over text without a digit.
+            while (i < n && (cs[i] < '0' || cs[i] > '9')) {
                 i++;
-                continue;
+            }
+            if (i >= n) {
+                break;
             }
             int start = i;
             boolean leftOk = start == 0 || !(Checks.isAlnum(text.charAt(start - 1)) || text.charAt(start - 1) == '.');
-            StringBuilder digits = new StringBuilder(24);
+            digits.setLength(0);
             char sep = 0;
             boolean consistent = true;
             int groupLen = 0;
@@ -109,11 +112,15 @@ final class Scanners {
     /** Dotted-quad IPv4 addresses (RFC 791 text form). */
     static void ipv4(String text, Detectors.SpanSink sink) {
         int n = text.length();
-        int i = 0;
-        while (i < n) {
-            char c = text.charAt(i);
-            if (!Checks.isDigit(c) || (i > 0 && (Checks.isAlnum(text.charAt(i - 1)) || text.charAt(i - 1) == '.'))) {
-                i++;
+        int done = 0;
+        // Every address has a dot after its first octet: jump from dot to dot (a fast intrinsic)
+        // and look back at most three digits, instead of testing every char.
+        for (int dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
+            int i = dot;
+            while (i > 0 && dot - i < 3 && Checks.isDigit(text.charAt(i - 1))) {
+                i--;
+            }
+            if (i == dot || i < done || (i > 0 && (Checks.isAlnum(text.charAt(i - 1)) || text.charAt(i - 1) == '.'))) {
                 continue;
             }
             int j = i;
@@ -144,11 +151,8 @@ final class Scanners {
             if (ok && (j == n || !(Checks.isAlnum(text.charAt(j))
                     || (text.charAt(j) == '.' && j + 1 < n && Checks.isDigit(text.charAt(j + 1)))))) {
                 sink.span(i, j, "ip-address", RANK_PII, null);
-                i = j;
-            } else {
-                while (i < n && (Checks.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
-                    i++;
-                }
+                done = j;
+                dot = j - 1;
             }
         }
     }
@@ -160,13 +164,18 @@ final class Scanners {
     /** IPv6 addresses in RFC 4291 section 2.2 text forms, including "::" compression and an IPv4 tail. */
     static void ipv6(String text, Detectors.SpanSink sink) {
         int n = text.length();
-        int i = 0;
-        while (i < n) {
-            char c = text.charAt(i);
-            boolean startable = isHex(c) || c == ':';
-            if (!startable || (i > 0 && (Checks.isAlnum(text.charAt(i - 1)) || text.charAt(i - 1) == ':'
-                    || text.charAt(i - 1) == '.'))) {
-                i++;
+        int done = 0;
+        // Every address has a colon within its first five chars: jump between colons, walk back to
+        // the start of the hex run, and parse forward from there once.
+        for (int colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+            if (colon < done) {
+                continue;
+            }
+            int i = colon;
+            while (i > 0 && colon - i < 4 && isHex(text.charAt(i - 1))) {
+                i--;
+            }
+            if (i > 0 && (Checks.isAlnum(text.charAt(i - 1)) || text.charAt(i - 1) == ':' || text.charAt(i - 1) == '.')) {
                 continue;
             }
             int j = i;
@@ -177,6 +186,7 @@ final class Scanners {
                 }
                 j++;
             }
+            done = j;
             if (colons >= 2 && j - i <= 45 && (j == n || !Checks.isAlnum(text.charAt(j)))) {
                 int end = j;
                 while (end > i && text.charAt(end - 1) == '.') {
@@ -186,7 +196,6 @@ final class Scanners {
                     sink.span(i, end, "ip-address", RANK_PII, null);
                 }
             }
-            i = Math.max(j, i + 1);
         }
     }
 
@@ -256,14 +265,14 @@ final class Scanners {
     }
 
     /** IBANs (ISO 13616), compact or printed in groups of four, length per country and mod-97 checked. */
-    static void ibans(String text, Detectors.SpanSink sink) {
-        int n = text.length();
+    static void ibans(String text, char[] cs, Detectors.SpanSink sink) {
+        int n = cs.length;
         for (int i = 0; i + 15 <= n; i++) {
-            char a = text.charAt(i);
+            char a = cs[i];
             if (a < 'A' || a > 'Z') {
                 continue;
             }
-            char b = text.charAt(i + 1);
+            char b = cs[i + 1];
             if (b < 'A' || b > 'Z' || !Checks.isDigit(text.charAt(i + 2)) || !Checks.isDigit(text.charAt(i + 3))
                     || (i > 0 && Checks.isAlnum(text.charAt(i - 1)))) {
                 continue;

@@ -28,6 +28,15 @@ final class SecretAutomaton {
     private final int[] outLength;
     private final boolean[] outBase64;
     final int maxLength;
+    /**
+     * The same automaton as a dense DFA over the alphabet of the patterns, when that fits in
+     * {@link #MAX_DENSE} entries: one array load per char instead of a search per state. Values from
+     * the vault are short and few, so this is the normal case; the sparse form stays as a fallback.
+     */
+    private static final int MAX_DENSE = 1 << 22;
+    private final char @org.jspecify.annotations.Nullable [] classOf;
+    private final int @org.jspecify.annotations.Nullable [] dense;
+    private final int classes;
 
     SecretAutomaton(List<char[]> patterns, List<Boolean> base64) {
         List<Map<Character, Integer>> trie = new ArrayList<>();
@@ -101,6 +110,67 @@ final class SecretAutomaton {
                 queue.add(t);
             }
         }
+        char[] map = new char[65536];
+        int k = buildClasses(edgeChars, map);
+        if ((long) n * k <= MAX_DENSE) {
+            int[] d = new int[n * k];
+            // Fill in BFS order so each state's failure target is complete before it is read.
+            ArrayDeque<Integer> order = new ArrayDeque<>();
+            order.add(0);
+            boolean[] seen = new boolean[n];
+            seen[0] = true;
+            char[] repr = new char[k];
+            for (int c = 0; c < 65536; c++) {
+                if (map[c] != 0) {
+                    repr[map[c]] = (char) c;
+                }
+            }
+            while (!order.isEmpty()) {
+                int s = order.poll();
+                for (int cls = 1; cls < k; cls++) {
+                    char c = repr[cls];
+                    int idx = s == 0 ? -1 : indexOf(edgeChars[s], c);
+                    int t;
+                    if (s == 0) {
+                        t = root[c];
+                    } else if (idx >= 0) {
+                        t = edgeTargets[s][idx];
+                    } else {
+                        t = d[fail[s] * k + cls];
+                    }
+                    d[s * k + cls] = t;
+                }
+                for (int t : edgeTargets[s]) {
+                    if (!seen[t]) {
+                        seen[t] = true;
+                        order.add(t);
+                    }
+                }
+            }
+            classOf = map;
+            dense = d;
+            classes = k;
+        } else {
+            classOf = null;
+            dense = null;
+            classes = 0;
+        }
+    }
+
+    private static int indexOf(char[] cs, char c) {
+        return cs.length == 1 ? (cs[0] == c ? 0 : -1) : Arrays.binarySearch(cs, c);
+    }
+
+    private static int buildClasses(char[][] edgeChars, char[] classOf) {
+        int next = 1;
+        for (char[] cs : edgeChars) {
+            for (char c : cs) {
+                if (classOf[c] == 0) {
+                    classOf[c] = (char) next++;
+                }
+            }
+        }
+        return next;
     }
 
     private int step(int state, char c) {
@@ -122,11 +192,20 @@ final class SecretAutomaton {
      * Reports every occurrence and returns the automaton depth after {@code probe} chars: the length
      * of the longest suffix of {@code text[0, probe)} that is a prefix of some pattern.
      */
-    int scan(CharSequence text, int probe, Sink sink) {
+    int scan(char[] text, int probe, Sink sink) {
         int s = 0;
         int probed = probe == 0 ? 0 : -1;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            s = step(s, text.charAt(i));
+        char[] map = classOf;
+        int[] d = dense;
+        int k = classes;
+        for (int i = 0; i < text.length; i++) {
+            char c = text[i];
+            if (d != null && map != null) {
+                int cls = map[c];
+                s = cls == 0 ? 0 : d[s * k + cls];
+            } else {
+                s = step(s, c);
+            }
             int len = outLength[s];
             if (len > 0) {
                 sink.match(i + 1 - len, i + 1, outBase64[s]);
@@ -141,6 +220,10 @@ final class SecretAutomaton {
     /** Overwrites every stored char so the values do not linger in the heap until collected. */
     void wipe() {
         Arrays.fill(root, 0);
+        if (dense != null && classOf != null) {
+            Arrays.fill(dense, 0);
+            Arrays.fill(classOf, '\0');
+        }
         for (char[] cs : edgeChars) {
             Arrays.fill(cs, '\0');
         }

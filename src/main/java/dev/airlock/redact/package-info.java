@@ -9,7 +9,8 @@
  *
  * <p>Guarantees: matching runs in time linear in the input (RE2/J and hand-written automata, never a
  * backtracking engine); a secret split across stream chunks is redacted exactly as if the text had
- * arrived in one piece; findings and error messages never carry a matched value; known secret values
+ * arrived in one piece (for lines up to 32K chars; a longer line is cut where no finding crosses,
+ * which can only add redactions, never drop one); findings and error messages never carry a matched value; known secret values
  * are held only as bytes or chars, are never printed and are wiped when the set is cleared.
  * {@link dev.airlock.redact.Redactor} is immutable and thread-safe once created.
  */

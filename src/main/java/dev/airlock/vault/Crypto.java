@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.jspecify.annotations.Nullable;
 
 /** The primitives of this package, wired once so that known-answer tests cover every use. */
 final class Crypto {
@@ -64,7 +65,7 @@ final class Crypto {
         return hkdf(ikm, null, info.getBytes(StandardCharsets.UTF_8), length);
     }
 
-    static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
+    static byte[] hkdf(byte[] ikm, byte @Nullable [] salt, byte[] info, int length) {
         HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
         generator.init(new HKDFParameters(ikm, salt, info));
         byte[] out = new byte[length];
@@ -94,7 +95,7 @@ final class Crypto {
         return HexFormat.of().formatHex(bytes);
     }
 
-    static void wipe(byte[]... arrays) {
+    static void wipe(byte @Nullable []... arrays) {
         for (byte[] a : arrays) {
             if (a != null) {
                 Arrays.fill(a, (byte) 0);

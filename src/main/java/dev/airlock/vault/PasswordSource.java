@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the vault password comes from, in the order restic uses and DESIGN.md prescribes:
@@ -44,7 +45,7 @@ public final class PasswordSource {
      *     command fails or no source and no terminal are available
      */
     public static char[] read(Map<String, String> env, PasswordPrompt prompt) {
-        char[] fromEnv = fromEnvironment(env);
+        char @Nullable [] fromEnv = fromEnvironment(env);
         return fromEnv != null ? fromEnv : prompt.readPassword("Vault password: ");
     }
 
@@ -53,7 +54,7 @@ public final class PasswordSource {
      * mismatch (exit 2) or an empty password (exit 2).
      */
     public static char[] readNew(Map<String, String> env, PasswordPrompt prompt) {
-        char[] fromEnv = fromEnvironment(env);
+        char @Nullable [] fromEnv = fromEnvironment(env);
         if (fromEnv != null) {
             return requireNonEmpty(fromEnv);
         }
@@ -87,7 +88,7 @@ public final class PasswordSource {
         return password;
     }
 
-    private static char[] fromEnvironment(Map<String, String> env) {
+    private static char @Nullable [] fromEnvironment(Map<String, String> env) {
         if (isSet(env, FILE_ENV) && isSet(env, COMMAND_ENV)) {
             throw VaultException.usage(FILE_ENV + " and " + COMMAND_ENV + " are both set; unset one of them");
         }

@@ -213,11 +213,22 @@ public final class UnlockedVault implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} with a copy of every value that becomes known to this session from now
-     * on (set, revealed or loaded), so a redactor stays current without polling.
+     * Calls {@code listener} with a copy of every value this session already holds, then with a copy
+     * of every value that becomes known later (set, revealed or loaded), so a redactor stays current
+     * without polling. Registration and replay are atomic: no value is missed in between. The
+     * listener owns the copies it receives.
      */
     public void addUnlockedValueListener(Consumer<SecretBytes> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        List<SecretBytes> replay = new ArrayList<>();
+        read(() -> {
+            synchronized (known) {
+                listeners.add(listener);
+                known.forEach(v -> replay.add(v.copy()));
+            }
+            return null;
+        });
+        replay.forEach(listener);
     }
 
     /**
@@ -390,18 +401,22 @@ public final class UnlockedVault implements AutoCloseable {
     }
 
     private void remember(SecretBytes value) {
-        SecretBytes copy;
+        List<SecretBytes> deliveries = new ArrayList<>();
+        List<Consumer<SecretBytes>> notify;
         synchronized (known) {
             for (SecretBytes k : known) {
                 if (k.equalsSecret(value)) {
                     return;
                 }
             }
-            copy = value.copy();
+            SecretBytes copy = value.copy();
             known.add(copy);
+            // Snapshot under the lock: a listener registered later gets this value from its replay.
+            notify = List.copyOf(listeners);
+            notify.forEach(l -> deliveries.add(copy.copy()));
         }
-        for (Consumer<SecretBytes> listener : listeners) {
-            listener.accept(copy.copy());
+        for (int i = 0; i < notify.size(); i++) {
+            notify.get(i).accept(deliveries.get(i));
         }
     }
 

@@ -144,7 +144,7 @@ public final class Vault {
     /** {KEK, key-check key} from the password; the intermediate KDF output is wiped. */
     private static byte[][] passwordKeys(KdfParams params, char[] password, byte[] salt) {
         byte[] pw = SecretBytes.utf8(password);
-        byte[] master = null;
+        byte @Nullable [] master = null;
         try {
             master = Kdf.derive(params, pw, salt);
             return new byte[][] {Crypto.hkdf(master, KEK_INFO, Crypto.KEY_BYTES), Crypto.hkdf(master, CHECK_INFO, Crypto.KEY_BYTES)};
@@ -164,7 +164,7 @@ public final class Vault {
             VaultHeader header = readHeader("vault.unlock");
             KdfParams params = KdfParams.decode(header.kdf, header.kdfParams);
             byte[][] keys = passwordKeys(params, password, header.salt);
-            byte[] dataKey = null;
+            byte @Nullable [] dataKey = null;
             try {
                 byte[] check = Crypto.hmacSha256(keys[1], header.keyAad());
                 if (!MessageDigest.isEqual(check, header.keyCheck)) {

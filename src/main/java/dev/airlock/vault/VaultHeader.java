@@ -3,6 +3,7 @@ package dev.airlock.vault;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /** The row of {@code vault_header}, and the byte encodings derived from it. */
 final class VaultHeader {
@@ -82,7 +83,7 @@ final class VaultHeader {
                 .findOne();
     }
 
-    private static byte[] bytes(byte[] b) {
+    private static byte[] bytes(byte @Nullable [] b) {
         return b == null ? new byte[0] : b;
     }
 

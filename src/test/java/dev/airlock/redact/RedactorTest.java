@@ -2,6 +2,9 @@ package dev.airlock.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.airlock.redact.Leakless.assertAbsent;
+import static dev.airlock.redact.Leakless.assertPresent;
+import static dev.airlock.redact.Leakless.assertSameText;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,8 +47,8 @@ class RedactorTest {
     @Test
     void redact_replacesValueWithTypeLabelAndKeepsTheRest() {
         String key = awsKey();
-        assertThat(redactor.redact("id=" + key + " region=eu-west-1"))
-                .isEqualTo("id=[REDACTED:aws-access-key] region=eu-west-1");
+        assertSameText(redactor.redact("id=" + key + " region=eu-west-1"), "id=[REDACTED:aws-access-key] region=eu-west-1",
+                "aws key");
     }
 
     @Test
@@ -66,8 +69,10 @@ class RedactorTest {
         String key2 = awsKey();
         String out = a.redact(key1 + " " + key1 + " " + key2);
         String[] parts = out.split(" ");
-        assertThat(parts[0]).matches("\\[REDACTED:aws-access-key:[0-9a-f]{6}]").isEqualTo(parts[1]).isNotEqualTo(parts[2]);
-        assertThat(b.redact(key1)).isNotEqualTo(parts[0]);
+        assertThat(parts[0].matches("\\[REDACTED:aws-access-key:[0-9a-f]{6}]")).as("tag shape").isTrue();
+        assertThat(parts[0].equals(parts[1])).as("same value, same tag").isTrue();
+        assertThat(parts[0].equals(parts[2])).as("other value, other tag").isFalse();
+        assertThat(b.redact(key1).equals(parts[0])).as("other key, other tag").isFalse();
     }
 
     @Test
@@ -75,22 +80,22 @@ class RedactorTest {
         String key = awsKey();
         List<Finding> findings = redactor.scan("first line\n  aws_access_key_id = " + key + "\n");
         assertThat(findings).containsExactly(new Finding("aws-access-key", 2, 23, 33, 20));
-        assertThat(findings.toString()).doesNotContain(key);
+        assertAbsent(findings.toString(), key, "findings report");
     }
 
     @Test
     void asTextFilter_redactsAndIsTheHookType() {
         TextFilter filter = redactor.asTextFilter();
         String key = awsKey();
-        assertThat(filter.apply("key " + key)).isEqualTo("key [REDACTED:aws-access-key]");
+        assertSameText(filter.apply("key " + key), "key [REDACTED:aws-access-key]", "filter");
     }
 
     @Test
     void allowList_keepsListedValues() {
         String key = awsKey();
         Redactor r = Redactor.create(new RedactionConfig(null, null, List.of(key), null));
-        assertThat(r.redact("a " + key)).isEqualTo("a " + key);
-        assertThat(r.redact("b " + awsKey())).isEqualTo("b [REDACTED:aws-access-key]");
+        assertSameText(r.redact("a " + key), "a " + key, "allowed value");
+        assertSameText(r.redact("b " + awsKey()), "b [REDACTED:aws-access-key]", "other value");
     }
 
     @Test
@@ -168,8 +173,21 @@ class RedactorTest {
         for (int i = 0; i < encodings.size(); i++) {
             String text = "x" + encodings.get(i) + "y";
             assertThat(r.scan(text)).as("encoding #%d", i).extracting(Finding::type).containsExactly("known-secret");
-            assertThat(r.redact(text)).as("encoding #%d", i).doesNotContain(encodings.get(i));
+            assertAbsent(r.redact(text), encodings.get(i), "encoding #" + i);
         }
+    }
+
+    @Test
+    void knownSecrets_foundJsonEscapedInAuditDetails() throws Exception {
+        KnownSecrets known = KnownSecrets.create();
+        String value = "pa\"ss\\word\n-" + random(10, ALNUM);
+        known.add(value.toCharArray());
+        Redactor r = Redactor.create(RedactionConfig.defaults(), known);
+        String json = new ObjectMapper().writeValueAsString(Map.of("details", "login with " + value));
+        String escaped = json.substring(json.indexOf("login with ") + "login with ".length(), json.length() - 2);
+        assertThat(escaped.equals(value)).as("the value really is escaped in JSON").isFalse();
+        assertThat(r.scan(json)).extracting(Finding::type).containsExactly("known-secret");
+        assertAbsent(r.redact(json), escaped, "json-escaped value");
     }
 
     @Test
@@ -186,10 +204,12 @@ class RedactorTest {
                 for (Base64.Encoder enc : List.of(Base64.getEncoder(), Base64.getUrlEncoder().withoutPadding())) {
                     String text = "data: " + enc.encodeToString(blob) + " end";
                     String out = r.redact(text);
-                    assertThat(out).as("prefix %d suffix %d", prefix, suffix).contains("[REDACTED:known-secret]");
+                    String where = "prefix " + prefix + " suffix " + suffix;
+                    assertPresent(out, "[REDACTED:known-secret]", where);
                     // Nothing that decodes back to a third of the value may remain on either side.
                     String core = new String(KnownSecrets.base64Core(value, prefix % 3, enc));
-                    assertThat(out).doesNotContain(core.substring(0, 8)).doesNotContain(core.substring(core.length() - 8));
+                    assertAbsent(out, core.substring(0, 8), where + " head");
+                    assertAbsent(out, core.substring(core.length() - 8), where + " tail");
                 }
             }
         }
@@ -201,14 +221,14 @@ class RedactorTest {
         Redactor r = Redactor.create(RedactionConfig.defaults(), known);
         byte[] value = secretBytes();
         String raw = new String(value, StandardCharsets.UTF_8);
-        assertThat(r.redact(raw)).isEqualTo(raw);
+        assertSameText(r.redact(raw), raw, "before unlock");
         known.add(value);
-        assertThat(r.redact(raw)).isEqualTo("[REDACTED:known-secret]");
+        assertSameText(r.redact(raw), "[REDACTED:known-secret]", "unlocked");
         known.clear();
         assertThat(known.size()).isZero();
-        assertThat(r.redact(raw)).isEqualTo(raw);
+        assertSameText(r.redact(raw), raw, "locked again");
         known.replaceAll(List.of(value));
-        assertThat(r.redact("[" + raw + "]")).isEqualTo("[[REDACTED:known-secret]]");
+        assertSameText(r.redact("[" + raw + "]"), "[[REDACTED:known-secret]]", "replaced");
     }
 
     @Test
@@ -217,9 +237,9 @@ class RedactorTest {
         char[] value = ("pass-" + random(12, ALNUM)).toCharArray();
         assertThat(known.add(value)).isTrue();
         assertThat(known.add(new byte[] {1, 2, 3})).isFalse();
-        assertThat(known.toString()).isEqualTo("KnownSecrets[1 values]").doesNotContain(new String(value));
-        assertThat(Redactor.create(RedactionConfig.defaults(), known).redact("pw " + new String(value)))
-                .isEqualTo("pw [REDACTED:known-secret]");
+        assertSameText(known.toString(), "KnownSecrets[1 values]", "toString");
+        assertSameText(Redactor.create(RedactionConfig.defaults(), known).redact("pw " + new String(value)),
+                "pw [REDACTED:known-secret]", "chars value");
     }
 
     // ---- streaming
@@ -231,7 +251,7 @@ class RedactorTest {
         for (int split = 0; split <= text.length(); split++) {
             StreamRedactor s = redactor.newStream();
             String out = s.accept(text.substring(0, split)) + s.accept(text.substring(split)) + s.finish();
-            assertThat(out).as("split at %d", split).isEqualTo(expected);
+            assertSameText(out, expected, "split at " + split);
         }
     }
 
@@ -246,8 +266,8 @@ class RedactorTest {
             StreamRedactor s = r.newStream();
             String first = s.accept(text.substring(0, split));
             String out = first + s.accept(text.substring(split)) + s.finish();
-            assertThat(out).as("split at %d", split).isEqualTo("before\n[REDACTED:known-secret]\nafter\n");
-            assertThat(first).as("split at %d", split).doesNotContain("line-one-");
+            assertSameText(out, "before\n[REDACTED:known-secret]\nafter\n", "split at " + split);
+            assertAbsent(first, "line-one-", "split at " + split);
         }
     }
 
@@ -267,7 +287,7 @@ class RedactorTest {
                 pos += n;
             }
             out.append(s.finish());
-            assertThat(out.toString()).as("round %d", round).isEqualTo(expected);
+            assertSameText(out.toString(), expected, "round " + round);
         }
     }
 
@@ -276,9 +296,8 @@ class RedactorTest {
         StreamRedactor s = redactor.newStream();
         assertThat(s.accept("hello\nwor")).isEqualTo("hello\n");
         assertThat(s.accept("ld\n-----BEGIN OPENSSH PRIVATE KEY-----\n")).isEqualTo("world\n");
-        assertThat(s.accept(random(70, ALNUM) + "\n")).isEmpty();
-        assertThat(s.accept("-----END OPENSSH PRIVATE KEY-----\nbye\n"))
-                .isEqualTo("[REDACTED:private-key]\nbye\n");
+        assertSameText(s.accept(random(70, ALNUM) + "\n"), "", "key body");
+        assertSameText(s.accept("-----END OPENSSH PRIVATE KEY-----\nbye\n"), "[REDACTED:private-key]\nbye\n", "key end");
         assertThat(s.finish()).isEmpty();
     }
 
@@ -286,7 +305,7 @@ class RedactorTest {
     void stream_truncatedPrivateKeyIsHiddenToTheEnd() {
         StreamRedactor s = redactor.newStream();
         String out = s.accept("x\n-----BEGIN RSA PRIVATE KEY-----\n" + random(64, ALNUM) + "\n") + s.finish();
-        assertThat(out).isEqualTo("x\n[REDACTED:private-key]");
+        assertSameText(out, "x\n[REDACTED:private-key]", "truncated key");
     }
 
     @Test
@@ -299,7 +318,7 @@ class RedactorTest {
                 out.write(b);
             }
         }
-        assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("héllo ✓ [REDACTED:aws-access-key] ✓\n");
+        assertSameText(sink.toString(StandardCharsets.UTF_8), "héllo ✓ [REDACTED:aws-access-key] ✓\n", "byte stream");
     }
 
     @Test
@@ -311,8 +330,8 @@ class RedactorTest {
         }
         StringWriter b = new StringWriter();
         redactor.redact(new StringReader(text), b);
-        assertThat(a.toString()).isEqualTo(redactor.redact(text));
-        assertThat(b.toString()).isEqualTo(redactor.redact(text));
+        assertSameText(a.toString(), redactor.redact(text), "writer");
+        assertSameText(b.toString(), redactor.redact(text), "reader to writer");
     }
 
     // ---- linear time. The timeout is only a safety net against super-linear behaviour: these machines

@@ -87,6 +87,13 @@ class PasswordSourceTest {
     }
 
     @Test
+    void theConsolePrompt_withoutATerminal_failsWithExit7InsteadOfWaitingOnStdin() {
+        // The forked test JVM reads stdin from a pipe and has no terminal.
+        assertThatThrownBy(() -> PasswordSource.read(Map.of(), PasswordPrompt.console()))
+                .satisfies(e -> assertThat(exitOf(e)).isEqualTo(ExitCode.AUTH)).hasMessageContaining("no terminal");
+    }
+
+    @Test
     void aNewPasswordFromThePrompt_mustBeTypedTheSameTwice() {
         assertThat(PasswordSource.readNew(Map.of(), answering("same", "same"))).isEqualTo("same".toCharArray());
         assertThatThrownBy(() -> PasswordSource.readNew(Map.of(), answering("one", "two")))

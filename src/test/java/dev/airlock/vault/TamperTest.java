@@ -156,7 +156,7 @@ class TamperTest {
             return h.createQuery(sql).mapToMap().list().stream().map(row -> {
                 Map<String, Object> copy = new java.util.TreeMap<>();
                 row.forEach((k, v) -> copy.put(k, v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v));
-                return (Map<String, Object>) copy;
+                return copy;
             }).toList();
         }
 

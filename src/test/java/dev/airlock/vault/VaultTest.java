@@ -221,6 +221,10 @@ class VaultTest {
             List<String> again = new ArrayList<>();
             v.forEachUnlockedValue(s -> again.add(reveal(s)));
             assertThat(again).as("destroying a copy does not affect the session").hasSize(2);
+            List<String> late = new ArrayList<>();
+            v.addUnlockedValueListener(s -> late.add(reveal(s)));
+            v.set("C", secret("gamma"));
+            assertThat(late).as("a late listener gets the known values replayed, then new ones").containsExactly("alpha", "beta", "gamma");
         }
     }
 
