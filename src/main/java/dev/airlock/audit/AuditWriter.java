@@ -101,7 +101,7 @@ final class AuditWriter implements AuditLog {
             this.insertCheckpoint = conn.prepareStatement(
                     "INSERT INTO audit_checkpoint(seq, time, hash, key_id, signature) VALUES (?, ?, ?, ?, ?)");
             this.head = conn.prepareStatement("SELECT seq, hash, time FROM audit ORDER BY seq DESC LIMIT 1");
-            this.lastCheckpoint = conn.prepareStatement("SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1");
+            this.lastCheckpoint = conn.prepareStatement("SELECT seq, signature FROM audit_checkpoint ORDER BY seq DESC LIMIT 1");
             this.rowTime = conn.prepareStatement("SELECT time FROM audit WHERE seq = ?");
             this.tx = conn.createStatement();
         } catch (SQLException e) {
@@ -299,17 +299,25 @@ final class AuditWriter implements AuditLog {
      */
     private @Nullable Checkpoint checkpointRowIfDue(Head h, boolean closing) throws SQLException {
         long lastSeq = 0;
+        boolean lastSigned = false;
         try (ResultSet rs = lastCheckpoint.executeQuery()) {
             if (rs.next()) {
                 lastSeq = rs.getLong(1);
+                lastSigned = rs.getString(2) != null;
             }
         }
         long pending = h.seq - lastSeq;
-        if (pending <= 0) {
+        // A process holding the key seals what an unsigned checkpoint (made before the key existed, or
+        // by another process) left open, so a keyed tenant always ends with a signed checkpoint.
+        boolean seal = closing && lastSeq > 0 && !lastSigned && options.signer != null
+                && options.signer.required() && options.signer.keyId().isPresent();
+        if (pending <= 0 && !seal) {
             return null;
         }
         String reason;
-        if (pending >= options.checkpointEveryRows) {
+        if (pending <= 0) {
+            reason = "seal";
+        } else if (pending >= options.checkpointEveryRows) {
             reason = "rows";
         } else if (closing) {
             reason = "close";

@@ -267,9 +267,28 @@ final class Session implements AutoCloseable {
         });
     }
 
-    /** The tenant's vault, locked (metadata only). */
+    /**
+     * The tenant's vault, locked (metadata only). Its audit log opens the writer on the first
+     * append, so reading names or public keys never writes to the tenant.
+     */
     Vault vault(TenantName name) {
-        return Vault.builder().tenant(name.value()).jdbi(db(name).jdbi()).audit(audit(name)).clock(clock).build();
+        AuditLog lazy = new AuditLog() {
+            @Override
+            public dev.airlock.audit.AuditRecord append(AuditEvent event) {
+                return audit(name).append(event);
+            }
+
+            @Override
+            public <T> T appendWith(AuditEvent event, StateChange<T> change) {
+                return audit(name).appendWith(event, change);
+            }
+
+            @Override
+            public void close() {
+                // the session closes the real log
+            }
+        };
+        return Vault.builder().tenant(name.value()).jdbi(db(name).jdbi()).audit(lazy).clock(clock).build();
     }
 
     /** The tenant's vault, unlocked with the password from the configured source; once per process. */
@@ -285,8 +304,8 @@ final class Session implements AutoCloseable {
     private void useUnlocked(TenantName name, UnlockedVault u) {
         unlocked.put(name, u);
         signer(name).use(u.identity());
-        // Every value this process learns from the vault is scrubbed exactly from then on.
-        u.forEachUnlockedValue(this::learn);
+        // Every value this process learns from the vault is scrubbed exactly from then on (the
+        // listener is first given the values already known).
         u.addUnlockedValueListener(this::learn);
     }
 
