@@ -43,7 +43,10 @@ class ConfigChangeTest {
         everyRow.ok("init");
         List<JsonNode> checkpoints = actions(rows(everyRow), "audit.checkpoint");
         assertThat(checkpoints).isNotEmpty();
-        assertThat(checkpoints).extracting(r -> r.get("details").get("reason").asText()).containsOnly("rows");
+        // Every row triggers a checkpoint; the last is the seal a keyed tenant ends with, because the
+        // checkpoint of its own vault.create row was made before the key existed.
+        assertThat(checkpoints).extracting(r -> r.get("details").get("reason").asText()).contains("rows")
+                .containsOnly("rows", "seal");
         everyRow.ok("audit", "verify");
     }
 
