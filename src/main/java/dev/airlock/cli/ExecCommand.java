@@ -32,6 +32,10 @@ final class ExecCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Approval approval = new Approval();
 
+    @Option(names = "--no-vault", description = {"Do not unlock the vault to scrub its values from the output",
+        "(credential patterns are still redacted; known secrets are not)."})
+    boolean noVault;
+
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
     String agent;
 
@@ -49,6 +53,10 @@ final class ExecCommand implements Callable<Integer> {
             throw AirlockException.usage("the command line is empty");
         }
         s.initializedHome();
+        if (!noVault && Session.hasIdentity(s.db())) {
+            // Exact scrubbing of every vault value needs them in memory; the unlock and load are audited.
+            s.unlock(s.tenantName()).loadAllForRedaction();
+        }
         ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
                 : ApprovalMode.INTERACTIVE;
         var gate = s.gate(new TerminalApprover(root.cli, s));

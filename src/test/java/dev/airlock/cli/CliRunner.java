@@ -79,6 +79,15 @@ public final class CliRunner {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs {@code airlock args...} with {@code stdin} as its standard input. */
+    public Result runWithInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), Map.copyOf(env),
+                new ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     /** Runs a command that must succeed. */
     public Result ok(String... args) {
         Result r = run(args);
