@@ -67,6 +67,9 @@ final class AuditWriter implements AuditLog {
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean closing;
+    // Group-commit statistics for the benchmarks (src/jmh): written by the writer thread only.
+    private volatile long batchCommits;
+    private volatile long batchRows;
 
     private static final class Request {
         final AuditEvent event;
@@ -169,6 +172,16 @@ final class AuditWriter implements AuditLog {
         stopped.join();
     }
 
+    /** Group commits made for callers' batches so far (benchmarks only). */
+    long batchCommits() {
+        return batchCommits;
+    }
+
+    /** Audit rows those commits wrote, checkpoint rows included (benchmarks only). */
+    long batchRows() {
+        return batchRows;
+    }
+
     // ---------------------------------------------------------------- writer thread
 
     private void loop() {
@@ -214,8 +227,10 @@ final class AuditWriter implements AuditLog {
 
     private void commit(List<Request> batch) {
         @Nullable Checkpoint cp = null;
+        long startSeq;
         try {
             Head h = readHead();
+            startSeq = h.seq;
             for (Request r : batch) {
                 if (r.change != null) {
                     Savepoint sp = conn.setSavepoint();
@@ -234,6 +249,8 @@ final class AuditWriter implements AuditLog {
             }
             cp = checkpointRowIfDue(h, false);
             conn.commit();
+            batchCommits++;
+            batchRows += (cp != null ? cp.seq() : h.seq) - startSeq;
         } catch (Throwable t) {
             try {
                 conn.rollback();
