@@ -166,6 +166,8 @@ public final class AuditAppendBench {
         try (Connection c = raw.openWriterConnection();
                 PreparedStatement ins = c.prepareStatement("INSERT INTO audit(seq, time, actor, action, target, outcome,"
                         + " details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            // As the audit writer does: no SELECT last_insert_rowid() after each insert.
+            c.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(false);
             // Warm-up of both sides, untimed.
             while (callers.parked.get() < threads) {
                 Thread.onSpinWait();
