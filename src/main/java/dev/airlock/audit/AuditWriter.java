@@ -363,8 +363,8 @@ final class AuditWriter implements AuditLog {
      * the interval, or when the log is being closed with uncovered rows.
      */
     private @Nullable Checkpoint checkpointRowIfDue(Head h, boolean closing) throws SQLException {
-        // Read with the head at the start of this transaction; only this writer adds checkpoints,
-        // and only below, so it is still the newest.
+        // Read with the head at the start of this transaction: no other connection can write
+        // while it holds the BEGIN IMMEDIATE lock, and this one adds checkpoints only below.
         long lastSeq = h.lastCheckpoint;
         long pending = h.seq - lastSeq;
         if (pending <= 0) {
