@@ -43,6 +43,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.openjdk.jmh.Main AuditVerifyBench
  * </pre>
+ *
+ * <p>JMH runs all of {@code scan} before all of {@code verify}, so on a shared machine a change of
+ * load between the two skews the ratio. {@link #main} alternates them instead, pair by pair, and
+ * prints each pair's ratio and the medians (same classpath):
+ * <pre>
+ * java -cp ... dev.airlock.audit.AuditVerifyBench [pairs=8]
+ * </pre>
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -137,6 +144,40 @@ public class AuditVerifyBench {
         if (!r.intact() || r.rows() != rows) {
             throw new IllegalStateException("the generated log does not verify: " + r);
         }
+    }
+
+    /** Alternating scan / verify pairs after one warm-up pair; prints per-pair and median times. */
+    public static void main(String[] args) throws Exception {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        AuditVerifyBench b = new AuditVerifyBench();
+        b.rows = 1_000_000;
+        b.setUp();
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        double[] scan = new double[pairs];
+        double[] verify = new double[pairs];
+        double[] ratio = new double[pairs];
+        System.out.println("pair  scan_ms  verify_ms  verify/scan");
+        for (int i = -1; i < pairs; i++) {
+            long t0 = System.nanoTime();
+            b.scan(bh);
+            long t1 = System.nanoTime();
+            b.verify();
+            long t2 = System.nanoTime();
+            if (i < 0) {
+                continue;
+            }
+            scan[i] = (t1 - t0) / 1e6;
+            verify[i] = (t2 - t1) / 1e6;
+            ratio[i] = verify[i] / scan[i];
+            System.out.printf("%4d %8.0f %10.0f %12.2f%n", i + 1, scan[i], verify[i], ratio[i]);
+        }
+        System.out.printf("median %6.0f %10.0f %12.2f%n", median(scan), median(verify), median(ratio));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** The baseline: every column of every row through JDBC, in seq order. */
