@@ -18,13 +18,21 @@ import java.util.HexFormat;
  * in RFC 8785 order (sorted by UTF-16 code units): action, actor, details, outcome, prev_hash, seq,
  * target, time. {@code details} is stored already canonical and is embedded verbatim. An instance
  * reuses its buffers and is not thread-safe.
+ *
+ * <p>{@link #hash} writes the canonical row straight into a reused UTF-8 byte buffer (no
+ * intermediate {@code String}); its bytes are exactly those of
+ * {@code canonicalRow(...).getBytes(UTF_8)}, a lone surrogate included (it becomes {@code '?'}, as
+ * {@link String#getBytes} makes it). The known-answer tests in {@code AuditChainFormatTest} hold
+ * the two paths, and an independent computation, to the same hashes.
  */
 final class AuditChain {
     static final String GENESIS_PREFIX = "airlock-audit-v1:";
     private static final HexFormat HEX = HexFormat.of();
 
     private final MessageDigest sha256 = newSha256();
-    private final StringBuilder sb = new StringBuilder(512);
+    private final byte[] digest = new byte[32];
+    private byte[] buf = new byte[512];
+    private int pos;
 
     static String genesis(String logId) {
         return HEX.formatHex(newSha256().digest((GENESIS_PREFIX + logId).getBytes(StandardCharsets.UTF_8)));
@@ -41,12 +49,135 @@ final class AuditChain {
     /** The hash of a row whose fields are given; {@code prevHash} must be 64 lowercase hex digits. */
     String hash(long seq, long time, String actor, String action, String target, String outcome, String details,
             String prevHash) {
-        sb.setLength(0);
-        appendCanonical(sb, seq, time, actor, action, target, outcome, details, prevHash);
+        byte[] prev = HEX.parseHex(prevHash);
+        pos = 0;
+        ascii("{\"action\":");
+        jsonString(action);
+        ascii(",\"actor\":");
+        jsonString(actor);
+        ascii(",\"details\":");
+        utf8(details);
+        ascii(",\"outcome\":");
+        jsonString(outcome);
+        ascii(",\"prev_hash\":");
+        jsonString(prevHash);
+        ascii(",\"seq\":");
+        number(seq);
+        ascii(",\"target\":");
+        jsonString(target);
+        ascii(",\"time\":");
+        number(time);
+        ascii("}");
         sha256.reset();
-        sha256.update(HEX.parseHex(prevHash));
-        sha256.update(sb.toString().getBytes(StandardCharsets.UTF_8));
-        return HEX.formatHex(sha256.digest());
+        sha256.update(prev);
+        sha256.update(buf, 0, pos);
+        try {
+            sha256.digest(digest, 0, digest.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 digest does not fit 32 bytes", e);
+        }
+        return HEX.formatHex(digest);
+    }
+
+    // The byte writers below mirror appendCanonical/string followed by String.getBytes(UTF_8).
+
+    private void ensure(int more) {
+        if (pos + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        }
+    }
+
+    /** A literal made of ASCII characters only. */
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[pos++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void number(long v) {
+        ascii(Long.toString(v));
+    }
+
+    /** {@code s} as UTF-8, as {@link String#getBytes} encodes it (a lone surrogate becomes '?'). */
+    private void utf8(String s) {
+        int n = s.length();
+        ensure(n * 3);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buf[pos++] = (byte) c;
+            } else {
+                i = utf8NonAscii(s, i, c);
+            }
+        }
+    }
+
+    /** Encodes the non-ASCII char at {@code i} (a pair when it starts one); returns the last index used. */
+    private int utf8NonAscii(String s, int i, char c) {
+        if (c < 0x800) {
+            buf[pos++] = (byte) (0xc0 | (c >> 6));
+            buf[pos++] = (byte) (0x80 | (c & 0x3f));
+            return i;
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            buf[pos++] = (byte) (0xf0 | (cp >> 18));
+            buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+            buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+            buf[pos++] = (byte) (0x80 | (cp & 0x3f));
+            return i + 1;
+        }
+        if (Character.isSurrogate(c)) {
+            buf[pos++] = '?';
+            return i;
+        }
+        buf[pos++] = (byte) (0xe0 | (c >> 12));
+        buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+        buf[pos++] = (byte) (0x80 | (c & 0x3f));
+        return i;
+    }
+
+    /** A JSON string as {@link #string} writes it, encoded as UTF-8. */
+    private void jsonString(String s) {
+        int n = s.length();
+        ensure(n * 6 + 2);
+        buf[pos++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                buf[pos++] = (byte) c;
+                continue;
+            }
+            switch (c) {
+                case '"' -> escape('"');
+                case '\\' -> escape('\\');
+                case '\b' -> escape('b');
+                case '\f' -> escape('f');
+                case '\n' -> escape('n');
+                case '\r' -> escape('r');
+                case '\t' -> escape('t');
+                default -> {
+                    if (c < 0x20) {
+                        buf[pos++] = '\\';
+                        buf[pos++] = 'u';
+                        buf[pos++] = '0';
+                        buf[pos++] = '0';
+                        buf[pos++] = (byte) Character.forDigit(c >> 4, 16);
+                        buf[pos++] = (byte) Character.forDigit(c & 0xf, 16);
+                    } else {
+                        i = utf8NonAscii(s, i, c);
+                    }
+                }
+            }
+        }
+        buf[pos++] = '"';
+    }
+
+    private void escape(char c) {
+        buf[pos++] = '\\';
+        buf[pos++] = (byte) c;
     }
 
     String hash(AuditRecord r) {

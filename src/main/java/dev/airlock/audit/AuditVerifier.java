@@ -96,46 +96,54 @@ public final class AuditVerifier {
                     dbCps.put(cp.seq(), cp);
                 }
             }
-            // 2. The chain.
+            // 2. The chain. One thread reads the rows (JDBC decoding is half the work), this one
+            // hashes and checks them in order: the same checks, in the same order, on the same rows.
+            long[] remember = rememberSeqs(fileCps, dbCps);
+            int nextRemember = 0;
             AuditChain chain = new AuditChain();
             long expected = 1;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, time, actor, action, target, outcome, details, prev_hash, hash FROM audit ORDER BY seq");
-                    ResultSet rs = ps.executeQuery()) {
-                ps.setFetchSize(4096);
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    String prev = rs.getString(8);
-                    String hash = rs.getString(9);
-                    if (seq != expected) {
-                        String what = seq - expected == 1 ? "row " + expected + " is missing"
-                                : "rows " + expected + " to " + (seq - 1) + " are missing";
-                        return done(tenant, rows, head, fileCps.size(), 0, brk(expected, "row-deleted", what
-                                + " (seq jumps from " + (expected - 1) + " to " + seq + "): rows were deleted"), notes, start);
+            try (RowReader reader = new RowReader(c)) {
+                for (RowBatch batch; (batch = reader.next()) != null; ) {
+                    for (int i = 0; i < batch.size; i++) {
+                        long seq = batch.seq[i];
+                        String prev = batch.prevHash[i];
+                        String hash = batch.hash[i];
+                        if (seq != expected) {
+                            String what = seq - expected == 1 ? "row " + expected + " is missing"
+                                    : "rows " + expected + " to " + (seq - 1) + " are missing";
+                            return done(tenant, rows, head, fileCps.size(), 0, brk(expected, "row-deleted", what
+                                    + " (seq jumps from " + (expected - 1) + " to " + seq + "): rows were deleted"),
+                                    notes, start);
+                        }
+                        if (!isHex64(prev) || !isHex64(hash)) {
+                            return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "row-edited", "row " + seq
+                                    + ": its hash fields are not SHA-256 hex values: the row was edited"), notes, start);
+                        }
+                        String computed = chain.hash(seq, batch.time[i], batch.actor[i], batch.action[i], batch.target[i],
+                                batch.outcome[i], batch.details[i], prev);
+                        if (!computed.equals(hash)) {
+                            return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "row-edited", "row " + seq
+                                    + ": its contents do not match its hash: the row was edited"
+                                    + " (or moved from another position)"),
+                                    notes, start);
+                        }
+                        if (!prev.equals(head)) {
+                            String before = seq == 1 ? "the genesis value of this log" : "the hash of row " + (seq - 1);
+                            return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "chain-broken", "row " + seq
+                                    + ": prev_hash does not match " + before + ": a row was inserted, deleted or reordered"
+                                    + " here"),
+                                    notes, start);
+                        }
+                        while (nextRemember < remember.length && remember[nextRemember] < seq) {
+                            nextRemember++;
+                        }
+                        if (nextRemember < remember.length && remember[nextRemember] == seq) {
+                            rowHashes.put(seq, hash);
+                        }
+                        head = hash;
+                        rows++;
+                        expected++;
                     }
-                    if (!isHex64(prev) || !isHex64(hash)) {
-                        return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "row-edited", "row " + seq
-                                + ": its hash fields are not SHA-256 hex values: the row was edited"), notes, start);
-                    }
-                    String computed = chain.hash(seq, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), prev);
-                    if (!computed.equals(hash)) {
-                        return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "row-edited", "row " + seq
-                                + ": its contents do not match its hash: the row was edited (or moved from another position)"),
-                                notes, start);
-                    }
-                    if (!prev.equals(head)) {
-                        String before = seq == 1 ? "the genesis value of this log" : "the hash of row " + (seq - 1);
-                        return done(tenant, rows, head, fileCps.size(), 0, brk(seq, "chain-broken", "row " + seq
-                                + ": prev_hash does not match " + before + ": a row was inserted, deleted or reordered here"),
-                                notes, start);
-                    }
-                    if (fileCps.containsKey(seq) || dbCps.containsKey(seq)) {
-                        rowHashes.put(seq, hash);
-                    }
-                    head = hash;
-                    rows++;
-                    expected++;
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -228,6 +236,142 @@ public final class AuditVerifier {
             notes.add((rows - lastCovered) + " row(s) after the last checkpoint are protected by the chain only");
         }
         return done(tenant, rows, head, fileCps.size(), signed, Optional.empty(), notes, start);
+    }
+
+    /** The seqs whose row hashes the checkpoint checks need (in the file or in the table), sorted. */
+    private static long[] rememberSeqs(Map<Long, Checkpoint> fileCps, Map<Long, Checkpoint> dbCps) {
+        return java.util.stream.LongStream.concat(fileCps.keySet().stream().mapToLong(Long::longValue),
+                dbCps.keySet().stream().mapToLong(Long::longValue)).sorted().distinct().toArray();
+    }
+
+    /** Up to {@link #SIZE} consecutive rows of the scan, column by column. */
+    static final class RowBatch {
+        static final int SIZE = 1024;
+        final long[] seq = new long[SIZE];
+        final long[] time = new long[SIZE];
+        final String[] actor = new String[SIZE];
+        final String[] action = new String[SIZE];
+        final String[] target = new String[SIZE];
+        final String[] outcome = new String[SIZE];
+        final String[] details = new String[SIZE];
+        final String[] prevHash = new String[SIZE];
+        final String[] hash = new String[SIZE];
+        int size;
+    }
+
+    /**
+     * Scans {@code audit} in seq order on its own thread, handing over batches of rows. A failure of
+     * the scan is handed over in sequence, after the rows read before it, and thrown by {@link #next}.
+     * Closing stops the scan and waits for the thread, so the statement is closed before the
+     * connection.
+     */
+    static final class RowReader implements AutoCloseable {
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> ready = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        private final java.util.concurrent.BlockingQueue<RowBatch> free = new java.util.concurrent.ArrayBlockingQueue<>(10);
+        private final Thread thread;
+        private volatile boolean stop;
+        private @org.jspecify.annotations.Nullable RowBatch lent;
+
+        RowReader(Connection c) {
+            for (int i = 0; i < 10; i++) {
+                free.add(new RowBatch());
+            }
+            thread = Thread.ofPlatform().name("audit-verify-reader").daemon(true).start(() -> scan(c));
+        }
+
+        private void scan(Connection c) {
+            Object last = END;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, time, actor, action, target, outcome, details, prev_hash, hash FROM audit ORDER BY seq")) {
+                ps.setFetchSize(4096);
+                try (ResultSet rs = ps.executeQuery()) {
+                    RowBatch b = free.take();
+                    b.size = 0;
+                    while (!stop && rs.next()) {
+                        int i = b.size++;
+                        b.seq[i] = rs.getLong(1);
+                        b.time[i] = rs.getLong(2);
+                        b.actor[i] = rs.getString(3);
+                        b.action[i] = rs.getString(4);
+                        b.target[i] = rs.getString(5);
+                        b.outcome[i] = rs.getString(6);
+                        b.details[i] = rs.getString(7);
+                        b.prevHash[i] = rs.getString(8);
+                        b.hash[i] = rs.getString(9);
+                        if (b.size == RowBatch.SIZE) {
+                            ready.put(b);
+                            b = free.take();
+                            b.size = 0;
+                        }
+                    }
+                    if (b.size > 0) {
+                        ready.put(b);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                last = new SQLException("interrupted while reading the audit table", e);
+            } catch (SQLException | RuntimeException | Error e) {
+                last = e;
+            }
+            try {
+                ready.put(last);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The next batch in seq order, or null at the end; the previous batch is reused. */
+        @org.jspecify.annotations.Nullable RowBatch next() throws SQLException {
+            if (lent != null) {
+                free.add(lent);
+                lent = null;
+            }
+            Object o;
+            try {
+                o = ready.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while verifying the audit log", e);
+            }
+            if (o instanceof RowBatch b) {
+                lent = b;
+                return b;
+            }
+            if (o == END) {
+                return null;
+            }
+            if (o instanceof SQLException e) {
+                throw e;
+            }
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) o;
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            // Unblock the reader if it waits for a free batch or for room in the queue.
+            while (thread.isAlive()) {
+                Object o = ready.poll();
+                if (o instanceof RowBatch b) {
+                    free.offer(b);
+                }
+                if (lent != null) {
+                    free.offer(lent);
+                    lent = null;
+                }
+                try {
+                    thread.join(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
     }
 
     private static boolean isHex64(String s) {

@@ -32,6 +32,8 @@ import org.erdtman.jcs.JsonCanonicalizer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,14 +63,18 @@ final class AuditWriter implements AuditLog {
     private final PreparedStatement insert;
     private final PreparedStatement insertCheckpoint;
     private final PreparedStatement head;
-    private final PreparedStatement lastCheckpoint;
     private final PreparedStatement rowTime;
     private final Statement tx;
+    private final SQLiteConnectionConfig keys;
+    private final boolean keysDefault;
     private final AuditChain chain = new AuditChain();
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean closing;
+    // Group-commit statistics for the benchmarks (src/jmh): written by the writer thread only.
+    private volatile long batchCommits;
+    private volatile long batchRows;
 
     private static final class Request {
         final AuditEvent event;
@@ -77,6 +83,8 @@ final class AuditWriter implements AuditLog {
         @Nullable Object result;
         @Nullable Throwable failure;
         @Nullable AuditRecord record;
+        // The row's text fields, filtered and canonical, prepared on the caller's thread (see prepare).
+        @Nullable Prepared prepared;
 
         Request(AuditEvent event, @Nullable StateChange<?> change) {
             this.event = event;
@@ -84,7 +92,12 @@ final class AuditWriter implements AuditLog {
         }
     }
 
-    private record Head(long seq, String hash, long time) {}
+    /** The text fields of a row, or what went wrong computing them (then the fields are null). */
+    private record Prepared(@Nullable String actor, @Nullable String action, @Nullable String target,
+            @Nullable String outcome, @Nullable String details, @Nullable Throwable failure) {}
+
+    /** The chain head and the newest checkpoint, read together inside the write transaction. */
+    private record Head(long seq, String hash, long time, long lastCheckpoint, boolean lastSigned) {}
 
     AuditWriter(TenantDb db, Path checkpointFile, AuditOptions options) {
         this.db = db;
@@ -100,8 +113,16 @@ final class AuditWriter implements AuditLog {
                     + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             this.insertCheckpoint = conn.prepareStatement(
                     "INSERT INTO audit_checkpoint(seq, time, hash, key_id, signature) VALUES (?, ?, ?, ?, ?)");
-            this.head = conn.prepareStatement("SELECT seq, hash, time FROM audit ORDER BY seq DESC LIMIT 1");
-            this.lastCheckpoint = conn.prepareStatement("SELECT seq, signature FROM audit_checkpoint ORDER BY seq DESC LIMIT 1");
+            // One round trip for the head and the newest checkpoint (and whether it is signed); always one row, NULLs when empty.
+            this.head = conn.prepareStatement("SELECT h.seq, h.hash, h.time,"
+                    + " (SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1),"
+                    + " (SELECT signature IS NOT NULL FROM audit_checkpoint ORDER BY seq DESC LIMIT 1)"
+                    + " FROM (SELECT 1) LEFT JOIN (SELECT seq, hash, time FROM audit ORDER BY seq DESC LIMIT 1) h");
+            // The writer never reads generated keys; sqlite-jdbc would otherwise run a
+            // SELECT last_insert_rowid() after every audit insert. State changes get the default back.
+            this.keys = conn.unwrap(SQLiteConnection.class).getConnectionConfig();
+            this.keysDefault = keys.isGetGeneratedKeys();
+            keys.setGetGeneratedKeys(false);
             this.rowTime = conn.prepareStatement("SELECT time FROM audit WHERE seq = ?");
             this.tx = conn.createStatement();
         } catch (SQLException e) {
@@ -137,8 +158,25 @@ final class AuditWriter implements AuditLog {
         if (closing) {
             throw new AuditException(ExitCode.RUNTIME, "the audit log of tenant '" + db.tenant() + "' is closed; the action was not performed");
         }
+        r.prepared = prepare(r.event);
         queue.add(r);
         return r;
+    }
+
+    /**
+     * Filters and canonicalises the event's text on the caller's thread, so the single writer
+     * thread only chains, inserts and commits (the filter is thread-safe by contract). A failure
+     * (details with no canonical form) is kept and thrown by {@link #insert} inside the batch,
+     * where it was thrown when the writer computed the fields itself, with the same effect.
+     */
+    private Prepared prepare(AuditEvent e) {
+        try {
+            String details = canonicalDetails(e.details());
+            return new Prepared(wellFormed(e.actor()), wellFormed(e.action()),
+                    wellFormed(options.detailsFilter.apply(e.target())), wellFormed(e.outcome()), details, null);
+        } catch (RuntimeException | Error ex) {
+            return new Prepared(null, null, null, null, null, ex);
+        }
     }
 
     private Outcome await(Request r) {
@@ -169,6 +207,16 @@ final class AuditWriter implements AuditLog {
         closing = true;
         queue.add(CLOSE);
         stopped.join();
+    }
+
+    /** Group commits made for callers' batches so far (benchmarks only). */
+    long batchCommits() {
+        return batchCommits;
+    }
+
+    /** Audit rows those commits wrote, checkpoint rows included (benchmarks only). */
+    long batchRows() {
+        return batchRows;
     }
 
     // ---------------------------------------------------------------- writer thread
@@ -216,12 +264,15 @@ final class AuditWriter implements AuditLog {
 
     private void commit(List<Request> batch) {
         @Nullable Checkpoint cp = null;
+        long startSeq;
         try {
             begin();
             Head h = readHead();
+            startSeq = h.seq;
             for (Request r : batch) {
                 if (r.change != null) {
                     tx.execute("SAVEPOINT change");
+                    keys.setGetGeneratedKeys(keysDefault);
                     try {
                         r.result = r.change.apply(handle);
                     } catch (Throwable t) {
@@ -229,6 +280,8 @@ final class AuditWriter implements AuditLog {
                         tx.execute("RELEASE change");
                         r.failure = t;
                         continue;
+                    } finally {
+                        keys.setGetGeneratedKeys(false);
                     }
                     h = insert(h, r);
                     tx.execute("RELEASE change");
@@ -238,6 +291,8 @@ final class AuditWriter implements AuditLog {
             }
             cp = checkpointRowIfDue(h, false);
             commitTx();
+            batchCommits++;
+            batchRows += (cp != null ? cp.seq() : h.seq) - startSeq;
         } catch (Throwable t) {
             rollbackQuietly();
             AuditException failure = new AuditException(ExitCode.RUNTIME, "could not write the audit log of tenant '"
@@ -260,14 +315,20 @@ final class AuditWriter implements AuditLog {
     }
 
     private Head insert(Head h, Request r) throws SQLException {
-        AuditEvent e = r.event;
         long seq = h.seq + 1;
         long time = Math.max(options.clock.millis(), h.time);
-        String details = canonicalDetails(e.details());
-        String actor = wellFormed(e.actor());
-        String action = wellFormed(e.action());
-        String target = wellFormed(options.detailsFilter.apply(e.target()));
-        String outcome = wellFormed(e.outcome());
+        Prepared p = r.prepared != null ? r.prepared : prepare(r.event);
+        Throwable failure = p.failure();
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        } else if (failure instanceof Error err) {
+            throw err;
+        }
+        String details = java.util.Objects.requireNonNull(p.details());
+        String actor = java.util.Objects.requireNonNull(p.actor());
+        String action = java.util.Objects.requireNonNull(p.action());
+        String target = java.util.Objects.requireNonNull(p.target());
+        String outcome = java.util.Objects.requireNonNull(p.outcome());
         String hash = chain.hash(seq, time, actor, action, target, outcome, details, h.hash);
         insert.setLong(1, seq);
         insert.setLong(2, time);
@@ -280,15 +341,21 @@ final class AuditWriter implements AuditLog {
         insert.setString(9, hash);
         insert.executeUpdate();
         r.record = new AuditRecord(seq, time, actor, action, target, outcome, details, h.hash, hash);
-        return new Head(seq, hash, time);
+        return new Head(seq, hash, time, h.lastCheckpoint, h.lastSigned);
     }
 
     private Head readHead() throws SQLException {
         try (ResultSet rs = head.executeQuery()) {
-            if (rs.next()) {
-                return new Head(rs.getLong(1), rs.getString(2), rs.getLong(3));
+            if (!rs.next()) {
+                throw new SQLException("the chain head query returned no row");
             }
-            return new Head(0, genesis, 0);
+            long lastCheckpoint = rs.getLong(4);
+            boolean lastSigned = rs.getInt(5) == 1;
+            long seq = rs.getLong(1);
+            if (rs.wasNull()) {
+                return new Head(0, genesis, 0, lastCheckpoint, lastSigned);
+            }
+            return new Head(seq, rs.getString(2), rs.getLong(3), lastCheckpoint, lastSigned);
         }
     }
 
@@ -298,14 +365,10 @@ final class AuditWriter implements AuditLog {
      * the interval, or when the log is being closed with uncovered rows.
      */
     private @Nullable Checkpoint checkpointRowIfDue(Head h, boolean closing) throws SQLException {
-        long lastSeq = 0;
-        boolean lastSigned = false;
-        try (ResultSet rs = lastCheckpoint.executeQuery()) {
-            if (rs.next()) {
-                lastSeq = rs.getLong(1);
-                lastSigned = rs.getString(2) != null;
-            }
-        }
+        // Read with the head at the start of this transaction: no other connection can write
+        // while it holds the BEGIN IMMEDIATE lock, and this one adds checkpoints only below.
+        long lastSeq = h.lastCheckpoint;
+        boolean lastSigned = h.lastSigned;
         long pending = h.seq - lastSeq;
         // A process holding the key seals what an unsigned checkpoint (made before the key existed, or
         // by another process) left open, so a keyed tenant always ends with a signed checkpoint.
