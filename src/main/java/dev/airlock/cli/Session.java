@@ -439,7 +439,12 @@ final class Session implements AutoCloseable {
                 state = "unavailable (" + probe.reason() + ")";
             }
         }
-        return Gate.builder()
+        Gate.Builder builder = Gate.builder();
+        dev.airlock.policy.RateLimiter limiter = settings.rateLimiter(clock);
+        if (limiter != null) {
+            builder.rateLimiter(limiter);
+        }
+        return builder
                 .engine(policy())
                 .sandbox(sandbox, state)
                 .audit(audit())

@@ -94,11 +94,9 @@ public final class Gate {
             decision = new Decision.Ask(reasons, a.rules(), a.commands());
         }
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
-            Decision limited = rateLimiter.check(request.agent(), "shell");
-            if (limited instanceof Decision.Deny d) {
+            // check() takes the token when there is one.
+            if (rateLimiter.check(request.agent(), "shell") instanceof Decision.Deny d) {
                 decision = d;
-            } else {
-                rateLimiter.tryAcquire(request.agent(), "shell");
             }
         }
         String approverName;
@@ -240,7 +238,7 @@ public final class Gate {
         private @Nullable AuditLog audit;
         private @Nullable Approver approver;
         private @Nullable Redactor redactor;
-        private GateSettings settings = new GateSettings(null, null, null);
+        private GateSettings settings = new GateSettings(null, null, null, null);
         private Map<String, String> parentEnvironment = Map.of();
         private List<Path> hidden = List.of();
         private @Nullable RateLimiter rateLimiter;
