@@ -43,6 +43,9 @@ final class PolicyCommand implements Callable<Integer> {
         @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
         String agent;
 
+        @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace paths are judged against (default: the current folder).")
+        java.nio.file.@org.jspecify.annotations.Nullable Path workspace;
+
         @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
         List<String> line = new ArrayList<>();
 
@@ -53,7 +56,7 @@ final class PolicyCommand implements Callable<Integer> {
             if (text.isBlank()) {
                 throw AirlockException.usage("the command line is empty");
             }
-            Decision d = s.policy().checkCommand(text, agent, s.workspaceContext());
+            Decision d = s.policy().checkCommand(text, agent, ExecCommand.workspaceContext(s, workspace));
             if (parent.root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("line", s.scrub(text));
