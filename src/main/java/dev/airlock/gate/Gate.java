@@ -105,7 +105,8 @@ public final class Gate {
         switch (decision) {
             case Decision.Deny d -> {
                 record(request, d, "policy", "denied");
-                return new ExecOutcome.Refused(d, ExitCode.DENIED, "denied by policy: " + String.join("; ", d.reasons()));
+                return new ExecOutcome.Refused(d, ExitCode.DENIED,
+                        redactor.redact("denied by policy: " + String.join("; ", d.reasons())));
             }
             case Decision.Ask a -> {
                 approverName = switch (request.mode()) {
@@ -116,9 +117,9 @@ public final class Gate {
                 if (approverName == null) {
                     String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
                     record(request, a, who, "refused");
-                    return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, "approval required but not given: "
+                    return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, redactor.redact("approval required but not given: "
                             + String.join("; ", a.reasons())
-                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : ""));
+                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : "")));
                 }
             }
             case Decision.Allow a -> approverName = "policy";
@@ -167,25 +168,27 @@ public final class Gate {
     }
 
     private void record(ExecRequest request, Decision d, String approver, String outcome) {
+        // The line and the reasons quoting it are the caller's text and may hold a credential; they are
+        // redacted here, not left to whatever filter the audit log happens to be configured with.
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("line", request.line());
+        details.put("line", redactor.redact(request.line()));
         details.put("verdict", d.verdict().name().toLowerCase(java.util.Locale.ROOT));
         details.put("approver", approver);
         details.put("mode", request.mode().name().toLowerCase(java.util.Locale.ROOT));
         details.put("agent", request.agent());
         details.put("sandbox", sandbox != null && sandbox.isolating() ? "bubblewrap" : sandboxState);
-        details.put("reasons", d.reasons());
+        details.put("reasons", d.reasons().stream().map(redactor::redact).toList());
         details.put("rules", d.rules().stream().map(MatchedRule::id).distinct().toList());
         List<Map<String, Object>> commands = new ArrayList<>();
         for (CommandDecision c : d.commands()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.command().name());
+            m.put("name", redactor.redact(c.command().name()));
             m.put("classes", new TreeSet<>(c.command().classes().stream().map(Enum::name).toList()));
             m.put("verdict", c.verdict().name().toLowerCase(java.util.Locale.ROOT));
             commands.add(m);
         }
         details.put("commands", commands);
-        details.put("workspace", request.context().workspaceRoots().get(0).toString());
+        details.put("workspace", redactor.redact(request.context().workspaceRoots().get(0).toString()));
         audit.append(AuditEvent.builder("gate.exec").actor(request.actor()).target("command").outcome(outcome)
                 .details(details).build());
     }
