@@ -88,6 +88,18 @@ public final class Gate {
     public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
         Decision decision = engine.checkCommand(request.line(), request.agent(), request.context());
         boolean isolating = sandbox != null && sandbox.isolating();
+        Path workspace = request.context().workspaceRoots().get(0);
+        for (Path p : protectedPaths(request)) {
+            if (real(workspace).startsWith(real(p))) {
+                // The workspace is bound writable and a hidden path around it cannot be masked: an
+                // opaque command (python -c …) approved with --yes could rewrite the audit log or keys.
+                List<String> reasons = new ArrayList<>(decision.reasons());
+                reasons.add("the workspace " + workspace + " is inside " + p
+                        + ", which commands may never see or change; run from a project folder instead");
+                decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
+                break;
+            }
+        }
         if (!isolating && decision instanceof Decision.Allow a) {
             List<String> reasons = new ArrayList<>(a.reasons());
             reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
@@ -165,6 +177,22 @@ public final class Gate {
         return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
                 capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
                 result.timedOut(), result.truncated(), result.duration());
+    }
+
+    /** The Airlock home and every hidden path: never a workspace, nor above one. */
+    private List<Path> protectedPaths(ExecRequest request) {
+        List<Path> all = new ArrayList<>(hidden);
+        all.add(request.context().airlockHome());
+        return all;
+    }
+
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     private void record(ExecRequest request, Decision d, String approver, String outcome) {

@@ -154,6 +154,17 @@ class ExecCommandTest {
     }
 
     @Test
+    void exec_withTheAirlockHomeAsWorkspace_isDenied_evenWithYes() throws Exception {
+        var marker = f.home.resolve("tenants/default/planted");
+        for (String dir : List.of(f.home.toString(), f.home.resolve("tenants/default").toString())) {
+            Result r = f.run("exec", "--yes", "--workspace", dir, "--", "python3 -c 'open(\"planted\", \"w\")'");
+            assertThat(r.code()).as(r.err()).isEqualTo(4);
+            assertThat(r.err()).contains("inside");
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
     void exec_withoutALineIsAUsageError() {
         assertThat(f.run("exec").code()).isEqualTo(2);
         assertThat(f.run("exec", "--workspace", f.workspace.toString(), "--", " ").code()).isEqualTo(2);

@@ -198,6 +198,13 @@ class GateTest {
         }
         assertThat(f.airlockHome.resolve("planted")).doesNotExist();
         assertThat(f.airlockHome.resolve("secret.txt")).hasContent("airlock-home-content");
+        // A command the analysis cannot see into is only asked about, and --yes approves asks.
+        for (ApprovalMode mode : ApprovalMode.values()) {
+            ExecOutcome o = f.gate().exec(new ExecRequest("user", "cli", "python3 -c 'open(\"secret.txt\", \"w\").write(\"owned\")'",
+                    inHome, mode), new ByteArrayOutputStream(), new ByteArrayOutputStream());
+            assertThat(o).as("mode %s", mode).isInstanceOf(ExecOutcome.Refused.class);
+        }
+        assertThat(f.airlockHome.resolve("secret.txt")).hasContent("airlock-home-content");
         PathContext below = PathContext.create(Files.createDirectories(f.airlockHome.resolve("tenants/default/work")), f.userHome,
                 f.airlockHome);
         ExecOutcome o = f.gate().exec(new ExecRequest("user", "cli", "touch ../../../planted", below, ApprovalMode.YES),
