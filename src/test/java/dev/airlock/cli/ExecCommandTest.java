@@ -165,6 +165,18 @@ class ExecCommandTest {
     }
 
     @Test
+    void exec_promptShowsControlCharactersEscaped_soALineCannotDisguiseItself() {
+        String line = "touch spoofed-prompt # \r\u001b[2K\u001b[1A ls \u202e";
+        Result r = f.exec("n\n", List.of(), line);
+        assertThat(r.code()).isEqualTo(5);
+        assertThat(r.err()).contains("needs your approval").contains("touch spoofed-prompt").contains("\\x1b[2K").contains("\\r")
+                .contains("\\u202e").doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u202e");
+        assertThat(f.workspace.resolve("spoofed-prompt")).doesNotExist();
+        Result check = f.policyCheck(false, "touch \"$(printf x)\u001b[2K\" spoofed");
+        assertThat(check.out()).doesNotContain("\u001b");
+    }
+
+    @Test
     void exec_withoutALineIsAUsageError() {
         assertThat(f.run("exec").code()).isEqualTo(2);
         assertThat(f.run("exec", "--workspace", f.workspace.toString(), "--", " ").code()).isEqualTo(2);
