@@ -106,11 +106,10 @@ public final class Gate {
             decision = new Decision.Ask(reasons, a.rules(), a.commands());
         }
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
+            // check() takes the token itself; taking another here would halve every limit.
             Decision limited = rateLimiter.check(request.agent(), "shell");
             if (limited instanceof Decision.Deny d) {
                 decision = d;
-            } else {
-                rateLimiter.tryAcquire(request.agent(), "shell");
             }
         }
         String approverName;

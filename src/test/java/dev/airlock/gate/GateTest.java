@@ -213,6 +213,22 @@ class GateTest {
         assertThat(f.airlockHome.resolve("planted")).doesNotExist();
     }
 
+    @Test
+    void rateLimit_allowsExactlyItsCapacity_thenDeniesWithExit4() {
+        var clock = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        var limiter = dev.airlock.policy.RateLimiter.create(clock,
+                new dev.airlock.policy.RateLimiter.Limit(3, java.time.Duration.ofMinutes(1)));
+        Gate gate = Gate.builder().engine(f.engine).sandbox(Sandbox.bubblewrap(), "bubblewrap").audit(f.audit).approver(f.approver())
+                .redactor(f.redactor).rateLimiter(limiter).build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(f.exec(gate, "echo " + i, ApprovalMode.NON_INTERACTIVE).exitCode()).as("run %d", i).isZero();
+        }
+        ExecOutcome o = f.exec(gate, "echo 3", ApprovalMode.YES);
+        assertThat(o.exitCode()).isEqualTo(4);
+        assertThat(((ExecOutcome.Refused) o).why()).contains("rate limit");
+        assertThat(onlyRow("echo 3").outcome()).isEqualTo("denied");
+    }
+
     /** An audit log that fails to append one action, as a full disk or a locked database would. */
     record FailingOn(String action, AuditLog real) implements AuditLog {
         @Override
