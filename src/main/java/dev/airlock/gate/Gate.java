@@ -123,7 +123,7 @@ public final class Gate {
                 approverName = switch (request.mode()) {
                     case YES -> "--yes";
                     case NON_INTERACTIVE -> null;
-                    case INTERACTIVE -> approver.approve(request.line(), a, isolating) ? "user" : null;
+                    case INTERACTIVE -> ask(request, a, isolating) ? "user" : null;
                 };
                 if (approverName == null) {
                     String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
@@ -160,6 +160,15 @@ public final class Gate {
         ExecResult result;
         try {
             result = runner.run(spec, Command.shell(request.line()), sink);
+        } catch (RuntimeException e) {
+            // Approved and recorded, then it could not start or was cut off: that is on the record too.
+            try {
+                audit.append(AuditEvent.builder("gate.exec.finish").actor(request.actor()).target("command").outcome("error")
+                        .detail("error", redactor.redact(String.valueOf(e.getMessage()))).build());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
+            throw e;
         } finally {
             closeQuietly(redOut);
             closeQuietly(redErr);
@@ -176,6 +185,15 @@ public final class Gate {
         return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
                 capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
                 result.timedOut(), result.truncated(), result.duration());
+    }
+
+    /** The approver's answer; an approver that fails cannot have approved. */
+    private boolean ask(ExecRequest request, Decision.Ask a, boolean isolating) {
+        try {
+            return approver.approve(request.line(), a, isolating);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The Airlock home and every hidden path: never a workspace, nor above one. */

@@ -229,6 +229,27 @@ class GateTest {
         assertThat(onlyRow("echo 3").outcome()).isEqualTo("denied");
     }
 
+    @Test
+    void sandboxThatCannotStart_isRecordedAsAnError_andTheCallerSeesIt() {
+        Gate gate = f.gate(Sandbox.bubblewrap(f.root.resolve("no-such-bwrap"), dev.airlock.sandbox.Ticker.system()), "bubblewrap");
+        assertThatThrownBy(() -> f.exec(gate, "echo never", ApprovalMode.YES)).isInstanceOf(RuntimeException.class);
+        assertThat(onlyRow("echo never").outcome()).isEqualTo("approved");
+        assertThat(f.rows()).filteredOn(r -> r.action().equals("gate.exec.finish")).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo("error"));
+    }
+
+    @Test
+    void approverThatFails_refusesWithExit5_andIsRecorded() {
+        Gate gate = Gate.builder().engine(f.engine).sandbox(Sandbox.bubblewrap(), "bubblewrap").audit(f.audit)
+                .approver((line, d, sandboxed) -> {
+                    throw new IllegalStateException("the terminal went away");
+                }).redactor(f.redactor).build();
+        ExecOutcome o = f.exec(gate, "touch asked", ApprovalMode.INTERACTIVE);
+        assertThat(o.exitCode()).isEqualTo(5);
+        assertThat(f.workspace.resolve("asked")).doesNotExist();
+        assertThat(onlyRow("touch asked").outcome()).isEqualTo("refused");
+    }
+
     /** An audit log that fails to append one action, as a full disk or a locked database would. */
     record FailingOn(String action, AuditLog real) implements AuditLog {
         @Override
