@@ -177,6 +177,20 @@ class ExecCommandTest {
     }
 
     @Test
+    void exec_stopsARunawayCommandAtItsTimeLimit_andCutsOutputAtItsLimit() {
+        ExecCliFixture limited = new ExecCliFixture("sandbox: {time_limit_seconds: 1, output_limit_bytes: 1024}\n").init();
+        long start = System.nanoTime();
+        Result slow = limited.exec("", List.of("--yes"), "sleep 30");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
+        assertThat(slow.code()).isNotZero();
+        assertThat(slow.err()).contains("time limit");
+        Result loud = limited.exec("", List.of("--yes"), "head -c 100000 /dev/zero | tr '\\0' a");
+        assertThat(loud.err()).contains("output was cut");
+        assertThat(loud.out().length()).isLessThan(100000);
+        assertThat(limited.auditRows("gate.exec.finish")).extracting(Row::outcome).contains("timed-out");
+    }
+
+    @Test
     void exec_withoutALineIsAUsageError() {
         assertThat(f.run("exec").code()).isEqualTo(2);
         assertThat(f.run("exec", "--workspace", f.workspace.toString(), "--", " ").code()).isEqualTo(2);

@@ -78,6 +78,14 @@ class PolicyCheckCommandTest {
     }
 
     @Test
+    void check_beforeInit_stillExplains_andCreatesNoHome() {
+        ExecCliFixture fresh = new ExecCliFixture("");
+        assertThat(fresh.policyCheck(false, "sudo ls").code()).isEqualTo(4);
+        assertThat(fresh.policyCheck(false, "ls").code()).isZero();
+        assertThat(fresh.home).doesNotExist();
+    }
+
+    @Test
     void check_withoutALineIsAUsageError() {
         assertThat(f.run("policy", "check").code()).isEqualTo(2);
         assertThat(f.run("policy").code()).isEqualTo(2);
