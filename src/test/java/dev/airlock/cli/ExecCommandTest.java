@@ -191,6 +191,22 @@ class ExecCommandTest {
     }
 
     @Test
+    void exec_withAWorkspaceAboveTheAirlockHome_stillCannotWriteIntoIt() {
+        var planted = f.home.resolve("tenants/default/planted");
+        Result r = f.run("exec", "--yes", "--workspace", f.root.toString(), "--", "python3 -c 'open(\"" + planted + "\", \"w\")'");
+        assertThat(r.code()).as(r.err()).isNotZero();
+        assertThat(planted).doesNotExist();
+    }
+
+    @Test
+    void exec_givesACommandNotClassifiedNetworkOnlyAPrivateLoopback() {
+        Result r = f.exec("", List.of("--yes"), "cat /proc/net/dev");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> interfaces = r.out().lines().skip(2).map(l -> l.strip().split(":")[0]).toList();
+        assertThat(interfaces).containsExactly("lo");
+    }
+
+    @Test
     void exec_withoutALineIsAUsageError() {
         assertThat(f.run("exec").code()).isEqualTo(2);
         assertThat(f.run("exec", "--workspace", f.workspace.toString(), "--", " ").code()).isEqualTo(2);
