@@ -248,5 +248,14 @@ class ExecCommandTest {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).outcome()).isEqualTo("refused");
         assertThat(rows.get(0).details().path("sandbox").asText()).startsWith("off");
+        off.env.put("MY_SERVICE_TOKEN", "env-marker-value-4713");
+        Result env = off.exec("y\n", List.of(), "env");
+        assertThat(env.code()).as(env.err()).isZero();
+        assertThat(env.err()).contains("NONE: it would run unsandboxed");
+        assertThat(env.out()).contains("PATH=").doesNotContain(ExecCliFixture.PASSWORD).doesNotContain("env-marker-value-4713");
+        assertThat(off.auditRows("gate.exec")).last().satisfies(row -> {
+            assertThat(row.details().path("approver").asText()).isEqualTo("user");
+            assertThat(row.details().path("sandbox").asText()).startsWith("off");
+        });
     }
 }
