@@ -137,6 +137,19 @@ class GateTest {
     }
 
     @Test
+    void output_neverShowsAKnownSecretEncoded() {
+        f.known.add(KNOWN.getBytes(StandardCharsets.UTF_8));
+        String b64 = java.util.Base64.getEncoder().encodeToString(KNOWN.getBytes(StandardCharsets.UTF_8));
+        String hex = java.util.HexFormat.of().formatHex(KNOWN.getBytes(StandardCharsets.UTF_8));
+        String spaced = "s3cr3t value/with+chars=1";
+        f.known.add(spaced.getBytes(StandardCharsets.UTF_8));
+        String url = java.net.URLEncoder.encode(spaced, StandardCharsets.UTF_8);
+        ExecOutcome.Ran r = (ExecOutcome.Ran) f.exec(f.gate(), "echo b64=" + b64 + " hex=" + hex + " url=" + url, ApprovalMode.YES);
+        assertThat(r.stdout()).contains("b64=").contains("hex=").doesNotContain(b64).doesNotContain(hex).doesNotContain(url);
+        assertThat(f.rawAuditText()).doesNotContain(b64).doesNotContain(hex);
+    }
+
+    @Test
     void auditRow_neverHoldsASecretWrittenInTheLineItself() {
         f.known.add(KNOWN.getBytes(StandardCharsets.UTF_8));
         for (ApprovalMode mode : ApprovalMode.values()) {
