@@ -159,7 +159,7 @@ public final class Gate {
         };
         ExecResult result;
         try {
-            result = runner.run(spec, Command.shell(request.line()), sink);
+            result = runner.run(spec, shellIn(request.context(), request.line()), sink);
         } catch (RuntimeException e) {
             // Approved and recorded, then it could not start or was cut off: that is on the record too.
             try {
@@ -185,6 +185,20 @@ public final class Gate {
         return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
                 capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
                 result.timedOut(), result.truncated(), result.duration());
+    }
+
+    /**
+     * {@code bash -c line} in the context's current directory. The policy judged every relative path
+     * against that directory; run from the workspace root instead, {@code cat ../x} from a
+     * sub-folder would read a file outside the workspace that the policy took for one inside.
+     */
+    static Command shellIn(dev.airlock.policy.PathContext context, String line) {
+        Path root = context.workspaceRoots().get(0);
+        if (context.cwd().equals(root)) {
+            return Command.shell(line);
+        }
+        String quoted = "'" + context.cwd().toString().replace("'", "'\\''") + "'";
+        return Command.shell("cd -- " + quoted + " || exit 126\n" + line);
     }
 
     /** The approver's answer; an approver that fails cannot have approved. */

@@ -263,6 +263,30 @@ class GateTest {
         assertThat(onlyRow("touch asked").outcome()).isEqualTo("refused");
     }
 
+    @Test
+    void relativePaths_areJudgedWhereTheCommandRuns_soACwdBelowTheRootCannotReadOutside() throws Exception {
+        java.nio.file.Path sub = Files.createDirectories(f.workspace.resolve("sub"));
+        Files.writeString(f.root.resolve("outside-secret.txt"), "outside-content");
+        Files.writeString(f.workspace.resolve("inside.txt"), "inside-content");
+        Files.writeString(sub.resolve("here.txt"), "here-content");
+        PathContext inSub = PathContext.create(List.of(f.workspace), sub, f.userHome, f.airlockHome);
+        // Judged from sub/, "../outside-secret.txt" would be workspace/outside-secret.txt: allowed.
+        ExecOutcome o = f.gate().exec(new ExecRequest("user", "cli", "cat ../outside-secret.txt", inSub, ApprovalMode.NON_INTERACTIVE),
+                new ByteArrayOutputStream(), new ByteArrayOutputStream());
+        if (o instanceof ExecOutcome.Ran r) {
+            assertThat(r.stdout()).doesNotContain("outside-content");
+        }
+        ExecOutcome.Ran here = (ExecOutcome.Ran) f.gate().exec(new ExecRequest("user", "cli", "cat here.txt ../inside.txt", inSub,
+                ApprovalMode.NON_INTERACTIVE), new ByteArrayOutputStream(), new ByteArrayOutputStream());
+        assertThat(here.stdout()).isEqualTo("here-contentinside-content");
+        java.nio.file.Path odd = Files.createDirectories(f.workspace.resolve("it's $(here)"));
+        Files.writeString(odd.resolve("odd.txt"), "odd-content");
+        ExecOutcome.Ran inOdd = (ExecOutcome.Ran) f.gate().exec(new ExecRequest("user", "cli", "cat odd.txt",
+                PathContext.create(List.of(f.workspace), odd, f.userHome, f.airlockHome), ApprovalMode.NON_INTERACTIVE),
+                new ByteArrayOutputStream(), new ByteArrayOutputStream());
+        assertThat(inOdd.stdout()).isEqualTo("odd-content");
+    }
+
     /** An audit log that fails to append one action, as a full disk or a locked database would. */
     record FailingOn(String action, AuditLog real) implements AuditLog {
         @Override
