@@ -56,7 +56,23 @@ final class PolicyCommand implements Callable<Integer> {
             if (text.isBlank()) {
                 throw AirlockException.usage("the command line is empty");
             }
-            Decision d = s.policy().checkCommand(text, agent, ExecCommand.workspaceContext(s, workspace));
+            var context = ExecCommand.workspaceContext(s, workspace);
+            // The same adjustments exec makes (sandbox off or unavailable, workspace inside the home),
+            // so that the exit code is the one exec would give.
+            dev.airlock.gate.GateSettings settings = s.config().section("sandbox", dev.airlock.gate.GateSettings.class);
+            String state;
+            boolean isolating = false;
+            if (!settings.enabled()) {
+                state = "off (sandbox.enabled: false in the config)";
+            } else {
+                var probe = dev.airlock.sandbox.SandboxProbe.probe(s.env().getOrDefault("PATH", ""));
+                isolating = probe.works();
+                state = probe.works() ? "bubblewrap" : "unavailable (" + probe.reason() + ")";
+            }
+            List<java.nio.file.Path> protectedPaths = new ArrayList<>(s.hiddenPaths());
+            protectedPaths.add(context.airlockHome());
+            Decision d = dev.airlock.gate.Gate.effective(s.policy().checkCommand(text, agent, context), context, protectedPaths,
+                    isolating, state);
             if (parent.root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("line", s.scrub(text));

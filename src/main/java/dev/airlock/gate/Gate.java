@@ -86,25 +86,9 @@ public final class Gate {
      * {@code err} while the command runs.
      */
     public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
-        Decision decision = engine.checkCommand(request.line(), request.agent(), request.context());
         boolean isolating = sandbox != null && sandbox.isolating();
-        Path workspace = request.context().workspaceRoots().get(0);
-        for (Path p : protectedPaths(request)) {
-            if (real(workspace).startsWith(real(p))) {
-                // The workspace is bound writable and a hidden path around it cannot be masked: an
-                // opaque command (python -c …) approved with --yes could rewrite the audit log or keys.
-                List<String> reasons = new ArrayList<>(decision.reasons());
-                reasons.add("the workspace " + workspace + " is inside " + p
-                        + ", which commands may never see or change; run from a project folder instead");
-                decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
-                break;
-            }
-        }
-        if (!isolating && decision instanceof Decision.Allow a) {
-            List<String> reasons = new ArrayList<>(a.reasons());
-            reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
-            decision = new Decision.Ask(reasons, a.rules(), a.commands());
-        }
+        Decision decision = effective(engine.checkCommand(request.line(), request.agent(), request.context()),
+                request.context(), protectedPaths(request), isolating, sandboxState);
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
             // check() takes the token itself; taking another here would halve every limit.
             Decision limited = rateLimiter.check(request.agent(), "shell");
@@ -199,6 +183,35 @@ public final class Gate {
         }
         String quoted = "'" + context.cwd().toString().replace("'", "'\\''") + "'";
         return Command.shell("cd -- " + quoted + " || exit 126\n" + line);
+    }
+
+    /**
+     * What the gate makes of the policy's decision before any approval: a workspace inside a
+     * protected path (the Airlock home, a hidden credential folder) is denied, and without an
+     * isolating sandbox nothing is allowed outright. {@code airlock policy check} shows this too, so
+     * that its exit code is the one exec would give.
+     */
+    public static Decision effective(Decision policy, dev.airlock.policy.PathContext context, List<Path> protectedPaths,
+            boolean isolating, String sandboxState) {
+        Decision decision = policy;
+        Path workspace = context.workspaceRoots().get(0);
+        for (Path p : protectedPaths) {
+            if (real(workspace).startsWith(real(p))) {
+                // The workspace is bound writable and a hidden path around it cannot be masked: an
+                // opaque command (python -c …) approved with --yes could rewrite the audit log or keys.
+                List<String> reasons = new ArrayList<>(decision.reasons());
+                reasons.add("the workspace " + workspace + " is inside " + p
+                        + ", which commands may never see or change; run from a project folder instead");
+                decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
+                break;
+            }
+        }
+        if (!isolating && decision instanceof Decision.Allow a) {
+            List<String> reasons = new ArrayList<>(a.reasons());
+            reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
+            decision = new Decision.Ask(reasons, a.rules(), a.commands());
+        }
+        return decision;
     }
 
     /** The approver's answer; an approver that fails cannot have approved. */

@@ -86,6 +86,23 @@ class PolicyCheckCommandTest {
     }
 
     @Test
+    void check_exitsAsExecWould_whenTheSandboxIsOff() {
+        ExecCliFixture off = new ExecCliFixture("sandbox: {enabled: false}\n").init();
+        Result r = off.policyCheck(false, "ls");
+        assertThat(r.code()).isEqualTo(5);
+        assertThat(r.out()).startsWith("decision: ask").contains("sandbox is off");
+        assertThat(off.exec("", List.of("--non-interactive"), "ls").code()).isEqualTo(5);
+    }
+
+    @Test
+    void check_exitsAsExecWould_forAWorkspaceInsideTheAirlockHome() {
+        ExecCliFixture own = new ExecCliFixture("").init();
+        Result r = own.run("policy", "check", "--workspace", own.home.toString(), "--", "ls");
+        assertThat(r.code()).isEqualTo(4);
+        assertThat(own.run("exec", "--workspace", own.home.toString(), "--", "ls").code()).isEqualTo(4);
+    }
+
+    @Test
     void check_withoutALineIsAUsageError() {
         assertThat(f.run("policy", "check").code()).isEqualTo(2);
         assertThat(f.run("policy").code()).isEqualTo(2);
