@@ -30,6 +30,7 @@ class DoctorCommandTest {
         ExecCliFixture f = new ExecCliFixture("").init();
         Result r = f.run("--json", "doctor");
         assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("{\"ok\":true,\"checks\":[");
         JsonNode j = ExecCliFixture.JSON.readTree(r.out());
         assertThat(j.path("ok").asBoolean()).isTrue();
         List<String> names = new ArrayList<>();
