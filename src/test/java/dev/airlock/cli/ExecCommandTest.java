@@ -207,6 +207,19 @@ class ExecCommandTest {
     }
 
     @Test
+    void exec_agentInAllowlistOnlyMode_isDeniedWhatOthersAreAsked() {
+        ExecCliFixture strict = new ExecCliFixture("policy: {agents: {reviewer: {mode: allowlist_only}}}\n").init();
+        Result asAgent = strict.exec("y\n", List.of("--yes", "--agent", "reviewer"), "touch reviewer-wrote");
+        assertThat(asAgent.code()).as(asAgent.err()).isEqualTo(4);
+        assertThat(strict.workspace.resolve("reviewer-wrote")).doesNotExist();
+        assertThat(strict.exec("", List.of("--agent", "reviewer", "--non-interactive"), "ls").code()).isZero();
+        Result asUser = strict.exec("", List.of("--yes"), "touch user-wrote");
+        assertThat(asUser.code()).as(asUser.err()).isZero();
+        assertThat(strict.auditRows("gate.exec")).extracting(r -> r.details().path("agent").asText())
+                .containsExactly("reviewer", "reviewer", "cli");
+    }
+
+    @Test
     void exec_withoutALineIsAUsageError() {
         assertThat(f.run("exec").code()).isEqualTo(2);
         assertThat(f.run("exec", "--workspace", f.workspace.toString(), "--", " ").code()).isEqualTo(2);
