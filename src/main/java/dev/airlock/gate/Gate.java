@@ -187,7 +187,8 @@ public final class Gate {
 
     /**
      * What the gate makes of the policy's decision before any approval: a workspace inside a
-     * protected path (the Airlock home, a hidden credential folder) is denied, and without an
+     * protected path (the Airlock home, a hidden credential folder), or at or above the user's home
+     * folder, is denied, and without an
      * isolating sandbox nothing is allowed outright. {@code airlock policy check} shows this too, so
      * that its exit code is the one exec would give.
      */
@@ -205,6 +206,14 @@ public final class Gate {
                 decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
                 break;
             }
+        }
+        if (!(decision instanceof Decision.Deny) && real(context.home()).startsWith(real(workspace))) {
+            // The workspace is the sandbox's writable folder: at or above the home folder it would make
+            // ~/.bashrc, ~/.ssh and every other dotfile writable by any command approved with --yes.
+            List<String> reasons = new ArrayList<>(decision.reasons());
+            reasons.add("the workspace " + workspace + " contains your home folder " + context.home()
+                    + ", so every dotfile would be writable; run from a project folder (or pass --workspace DIR)");
+            decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
         }
         if (!isolating && decision instanceof Decision.Allow a) {
             List<String> reasons = new ArrayList<>(a.reasons());

