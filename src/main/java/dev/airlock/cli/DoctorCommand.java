@@ -63,7 +63,10 @@ final class DoctorCommand implements Callable<Integer> {
                 m.put("detail", c.detail());
                 rows.add(m);
             }
-            root.cli.out.println(Json.write(Map.of("ok", all, "checks", rows)));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("ok", all);
+            report.put("checks", rows);
+            root.cli.out.println(Json.write(report));
         } else {
             for (Check c : checks) {
                 root.cli.out.printf("%-4s %-17s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.detail());

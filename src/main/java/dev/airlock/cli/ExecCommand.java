@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "exec", description = {"Run a command line through the gate: policy, approval, sandbox, redaction, audit.",
-    "The current folder is the workspace (the only writable place). Exits with the command's status,",
+    "The current folder (or --workspace DIR) is the workspace (the only writable place). Exits with the command's status,",
     "4 when the policy denies it, 5 when it needs an approval that is not given.",
     "Example: airlock exec -- 'make test'"})
 final class ExecCommand implements Callable<Integer> {
@@ -39,7 +39,7 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
     String agent;
 
-    @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace (default: the current folder).")
+    @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace: the only writable folder (default: the current folder).")
     java.nio.file.@org.jspecify.annotations.Nullable Path workspace;
 
     @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
@@ -60,7 +60,7 @@ final class ExecCommand implements Callable<Integer> {
         ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
                 : ApprovalMode.INTERACTIVE;
         var gate = s.gate(new TerminalApprover(root.cli, s));
-        ExecOutcome outcome = gate.exec(new ExecRequest("user", agent, text, s.workspaceContext(workspace), mode),
+        ExecOutcome outcome = gate.exec(new ExecRequest("user", agent, text, workspaceContext(s, workspace), mode),
                 new WriterOutputStream(root.cli.out), new WriterOutputStream(root.cli.err));
         switch (outcome) {
             case ExecOutcome.Refused r -> root.cli.err.println("airlock: " + s.scrub(r.why()));
@@ -74,5 +74,22 @@ final class ExecCommand implements Callable<Integer> {
             }
         }
         return outcome.exitCode();
+    }
+
+    /** {@code --workspace DIR} (exec and policy check), else the current folder. */
+    static dev.airlock.policy.PathContext workspaceContext(Session s, java.nio.file.@org.jspecify.annotations.Nullable Path workspace) {
+        if (workspace == null) {
+            return s.workspaceContext();
+        }
+        java.nio.file.Path dir;
+        try {
+            dir = workspace.toRealPath();
+        } catch (java.io.IOException e) {
+            throw AirlockException.usage("--workspace " + workspace + " does not exist. Create it or pick an existing folder.");
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw AirlockException.usage("--workspace " + workspace + " is not a folder. Pick a folder.");
+        }
+        return dev.airlock.policy.PathContext.create(dir, dev.airlock.home.AirlockHome.userHome(s.env()), s.home().root());
     }
 }

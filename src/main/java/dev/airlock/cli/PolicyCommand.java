@@ -43,7 +43,7 @@ final class PolicyCommand implements Callable<Integer> {
         @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
         String agent;
 
-        @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace (default: the current folder).")
+        @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace paths are judged against (default: the current folder).")
         java.nio.file.@org.jspecify.annotations.Nullable Path workspace;
 
         @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
@@ -56,7 +56,23 @@ final class PolicyCommand implements Callable<Integer> {
             if (text.isBlank()) {
                 throw AirlockException.usage("the command line is empty");
             }
-            Decision d = s.policy().checkCommand(text, agent, s.workspaceContext(workspace));
+            var context = ExecCommand.workspaceContext(s, workspace);
+            // The same adjustments exec makes (sandbox off or unavailable, workspace inside the home),
+            // so that the exit code is the one exec would give.
+            dev.airlock.gate.GateSettings settings = s.config().section("sandbox", dev.airlock.gate.GateSettings.class);
+            String state;
+            boolean isolating = false;
+            if (!settings.enabled()) {
+                state = "off (sandbox.enabled: false in the config)";
+            } else {
+                var probe = dev.airlock.sandbox.SandboxProbe.probe(s.env().getOrDefault("PATH", ""));
+                isolating = probe.works();
+                state = probe.works() ? "bubblewrap" : "unavailable (" + probe.reason() + ")";
+            }
+            List<java.nio.file.Path> protectedPaths = new ArrayList<>(s.hiddenPaths());
+            protectedPaths.add(context.airlockHome());
+            Decision d = dev.airlock.gate.Gate.effective(s.policy().checkCommand(text, agent, context), context, protectedPaths,
+                    isolating, state);
             if (parent.root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("line", s.scrub(text));

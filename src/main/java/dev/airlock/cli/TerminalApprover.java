@@ -28,7 +28,7 @@ final class TerminalApprover implements Approver {
     @Override
     public boolean approve(String line, Decision.Ask decision, boolean sandboxed) {
         cli.err.println("airlock: this needs your approval");
-        cli.err.println("  command: " + session.scrub(line));
+        cli.err.println("  command: " + visible(session.scrub(line)).replace("\n", "\n           "));
         describe(cli.err, decision, session);
         cli.err.println("  sandbox: " + (sandboxed ? "bubblewrap (only the workspace is writable)" : "NONE: it would run unsandboxed"));
         cli.err.print("Run it? [y/N] ");
@@ -55,16 +55,37 @@ final class TerminalApprover implements Approver {
         for (CommandDecision c : d.commands()) {
             String classes = c.command().classes().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
             String rules = c.rules().stream().map(TerminalApprover::rule).collect(Collectors.joining("; "));
-            w.println("  " + pad(session.scrub(c.command().source()), 34) + " " + pad(classes.isEmpty() ? "-" : classes, 28) + " "
+            w.println("  " + pad(visible(session.scrub(c.command().source())), 34) + " " + pad(classes.isEmpty() ? "-" : classes, 28) + " "
                     + c.verdict().name().toLowerCase(Locale.ROOT) + (rules.isEmpty() ? "" : "  (" + rules + ")"));
         }
         for (String r : d.reasons()) {
-            w.println("  reason: " + session.scrub(r));
+            w.println("  reason: " + visible(session.scrub(r)).replace('\n', ' '));
         }
     }
 
     private static String rule(MatchedRule r) {
-        return r.id() + (r.reason() == null ? "" : ": " + r.reason());
+        return visible(r.id() + (r.reason() == null ? "" : ": " + r.reason())).replace('\n', ' ');
+    }
+
+    /**
+     * The text with every control character (but the newline) and every bidirectional override shown
+     * as an escape, so a line cannot rewrite the prompt the human approves: a carriage return or
+     * {@code ESC [2K} would otherwise let {@code rm -rf …} display as {@code ls}.
+     */
+    static String visible(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            boolean control = (cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f);
+            boolean bidi = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f
+                    || cp == 0x061c;
+            if (control || bidi) {
+                sb.append(cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : cp <= 0xff ? String.format("\\x%02x", cp)
+                        : String.format("\\u%04x", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return sb.toString();
     }
 
     private static String pad(String s, int n) {

@@ -86,16 +86,13 @@ public final class Gate {
      * {@code err} while the command runs.
      */
     public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
-        Decision decision = engine.checkCommand(request.line(), request.agent(), request.context());
         boolean isolating = sandbox != null && sandbox.isolating();
-        if (!isolating && decision instanceof Decision.Allow a) {
-            List<String> reasons = new ArrayList<>(a.reasons());
-            reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
-            decision = new Decision.Ask(reasons, a.rules(), a.commands());
-        }
+        Decision decision = effective(engine.checkCommand(request.line(), request.agent(), request.context()),
+                request.context(), protectedPaths(request), isolating, sandboxState);
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
-            // check() takes the token when there is one.
-            if (rateLimiter.check(request.agent(), "shell") instanceof Decision.Deny d) {
+            // check() takes the token itself; taking another here would halve every limit.
+            Decision limited = rateLimiter.check(request.agent(), "shell");
+            if (limited instanceof Decision.Deny d) {
                 decision = d;
             }
         }
@@ -103,20 +100,21 @@ public final class Gate {
         switch (decision) {
             case Decision.Deny d -> {
                 record(request, d, "policy", "denied");
-                return new ExecOutcome.Refused(d, ExitCode.DENIED, "denied by policy: " + String.join("; ", d.reasons()));
+                return new ExecOutcome.Refused(d, ExitCode.DENIED,
+                        redactor.redact("denied by policy: " + String.join("; ", d.reasons())));
             }
             case Decision.Ask a -> {
                 approverName = switch (request.mode()) {
                     case YES -> "--yes";
                     case NON_INTERACTIVE -> null;
-                    case INTERACTIVE -> approver.approve(request.line(), a, isolating) ? "user" : null;
+                    case INTERACTIVE -> ask(request, a, isolating) ? "user" : null;
                 };
                 if (approverName == null) {
                     String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
                     record(request, a, who, "refused");
-                    return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, "approval required but not given: "
+                    return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, redactor.redact("approval required but not given: "
                             + String.join("; ", a.reasons())
-                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : ""));
+                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : "")));
                 }
             }
             case Decision.Allow a -> approverName = "policy";
@@ -145,7 +143,16 @@ public final class Gate {
         };
         ExecResult result;
         try {
-            result = runner.run(spec, Command.shell(request.line()), sink);
+            result = runner.run(spec, shellIn(request.context(), request.line()), sink);
+        } catch (RuntimeException e) {
+            // Approved and recorded, then it could not start or was cut off: that is on the record too.
+            try {
+                audit.append(AuditEvent.builder("gate.exec.finish").actor(request.actor()).target("command").outcome("error")
+                        .detail("error", redactor.redact(String.valueOf(e.getMessage()))).build());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
+            throw e;
         } finally {
             closeQuietly(redOut);
             closeQuietly(redErr);
@@ -164,26 +171,105 @@ public final class Gate {
                 result.timedOut(), result.truncated(), result.duration());
     }
 
+    /**
+     * {@code bash -c line} in the context's current directory. The policy judged every relative path
+     * against that directory; run from the workspace root instead, {@code cat ../x} from a
+     * sub-folder would read a file outside the workspace that the policy took for one inside.
+     */
+    static Command shellIn(dev.airlock.policy.PathContext context, String line) {
+        Path root = context.workspaceRoots().get(0);
+        if (context.cwd().equals(root)) {
+            return Command.shell(line);
+        }
+        String quoted = "'" + context.cwd().toString().replace("'", "'\\''") + "'";
+        return Command.shell("cd -- " + quoted + " || exit 126\n" + line);
+    }
+
+    /**
+     * What the gate makes of the policy's decision before any approval: a workspace inside a
+     * protected path (the Airlock home, a hidden credential folder), or at or above the user's home
+     * folder, is denied, and without an
+     * isolating sandbox nothing is allowed outright. {@code airlock policy check} shows this too, so
+     * that its exit code is the one exec would give.
+     */
+    public static Decision effective(Decision policy, dev.airlock.policy.PathContext context, List<Path> protectedPaths,
+            boolean isolating, String sandboxState) {
+        Decision decision = policy;
+        Path workspace = context.workspaceRoots().get(0);
+        for (Path p : protectedPaths) {
+            if (real(workspace).startsWith(real(p))) {
+                // The workspace is bound writable and a hidden path around it cannot be masked: an
+                // opaque command (python -c …) approved with --yes could rewrite the audit log or keys.
+                List<String> reasons = new ArrayList<>(decision.reasons());
+                reasons.add("the workspace " + workspace + " is inside " + p
+                        + ", which commands may never see or change; run from a project folder instead");
+                decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
+                break;
+            }
+        }
+        if (!(decision instanceof Decision.Deny) && real(context.home()).startsWith(real(workspace))) {
+            // The workspace is the sandbox's writable folder: at or above the home folder it would make
+            // ~/.bashrc, ~/.ssh and every other dotfile writable by any command approved with --yes.
+            List<String> reasons = new ArrayList<>(decision.reasons());
+            reasons.add("the workspace " + workspace + " contains your home folder " + context.home()
+                    + ", so every dotfile would be writable; run from a project folder (or pass --workspace DIR)");
+            decision = new Decision.Deny(reasons, decision.rules(), decision.commands());
+        }
+        if (!isolating && decision instanceof Decision.Allow a) {
+            List<String> reasons = new ArrayList<>(a.reasons());
+            reasons.add("the sandbox is " + sandboxState + ", so every command needs an approval");
+            decision = new Decision.Ask(reasons, a.rules(), a.commands());
+        }
+        return decision;
+    }
+
+    /** The approver's answer; an approver that fails cannot have approved. */
+    private boolean ask(ExecRequest request, Decision.Ask a, boolean isolating) {
+        try {
+            return approver.approve(request.line(), a, isolating);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The Airlock home and every hidden path: never a workspace, nor above one. */
+    private List<Path> protectedPaths(ExecRequest request) {
+        List<Path> all = new ArrayList<>(hidden);
+        all.add(request.context().airlockHome());
+        return all;
+    }
+
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
     private void record(ExecRequest request, Decision d, String approver, String outcome) {
+        // The line and the reasons quoting it are the caller's text and may hold a credential; they are
+        // redacted here, not left to whatever filter the audit log happens to be configured with.
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("line", request.line());
+        details.put("line", redactor.redact(request.line()));
         details.put("verdict", d.verdict().name().toLowerCase(java.util.Locale.ROOT));
         details.put("approver", approver);
         details.put("mode", request.mode().name().toLowerCase(java.util.Locale.ROOT));
         details.put("agent", request.agent());
         details.put("sandbox", sandbox != null && sandbox.isolating() ? "bubblewrap" : sandboxState);
-        details.put("reasons", d.reasons());
+        details.put("reasons", d.reasons().stream().map(redactor::redact).toList());
         details.put("rules", d.rules().stream().map(MatchedRule::id).distinct().toList());
         List<Map<String, Object>> commands = new ArrayList<>();
         for (CommandDecision c : d.commands()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.command().name());
+            m.put("name", redactor.redact(c.command().name()));
             m.put("classes", new TreeSet<>(c.command().classes().stream().map(Enum::name).toList()));
             m.put("verdict", c.verdict().name().toLowerCase(java.util.Locale.ROOT));
             commands.add(m);
         }
         details.put("commands", commands);
-        details.put("workspace", request.context().workspaceRoots().get(0).toString());
+        details.put("workspace", redactor.redact(request.context().workspaceRoots().get(0).toString()));
         audit.append(AuditEvent.builder("gate.exec").actor(request.actor()).target("command").outcome(outcome)
                 .details(details).build());
     }
