@@ -101,7 +101,7 @@ public final class Gate {
             case Decision.Deny d -> {
                 record(request, d, "policy", "denied");
                 return new ExecOutcome.Refused(d, ExitCode.DENIED,
-                        redactor.redact("denied by policy: " + String.join("; ", d.reasons())));
+                        redactor.redact("denied by policy: " + String.join("; ", reasonsFor(d, dev.airlock.policy.Verdict.DENY))));
             }
             case Decision.Ask a -> {
                 approverName = switch (request.mode()) {
@@ -113,7 +113,7 @@ public final class Gate {
                     String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
                     record(request, a, who, "refused");
                     return new ExecOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, redactor.redact("approval required but not given: "
-                            + String.join("; ", a.reasons())
+                            + String.join("; ", reasonsFor(a, dev.airlock.policy.Verdict.ASK))
                             + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive; use --yes to approve)" : "")));
                 }
             }
@@ -272,6 +272,17 @@ public final class Gate {
         details.put("workspace", redactor.redact(request.context().workspaceRoots().get(0).toString()));
         audit.append(AuditEvent.builder("gate.exec").actor(request.actor()).target("command").outcome(outcome)
                 .details(details).build());
+    }
+
+    /**
+     * The reasons behind a refusal: what the sub-commands with that verdict, and the line as a whole,
+     * were refused for — not why their allowed neighbours were fine.
+     */
+    static List<String> reasonsFor(Decision d, dev.airlock.policy.Verdict verdict) {
+        List<String> others = d.commands().stream().filter(c -> c.verdict() != verdict)
+                .flatMap(c -> c.reasons().stream()).toList();
+        List<String> kept = d.reasons().stream().filter(r -> others.stream().noneMatch(o -> !o.isEmpty() && r.contains(o))).toList();
+        return kept.isEmpty() ? d.reasons() : kept;
     }
 
     private static void closeQuietly(OutputStream s) {

@@ -32,6 +32,8 @@ class LeakThroughEveryPathTest {
     void vaultSecret_neverAppearsInAnyFileOrOutput() throws IOException {
         String secret = "zq8/" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)) + "+Kx";
         CliRunner cli = CliRunner.in(temp);
+        // The config folder is hidden from commands, so it must not contain the workspace.
+        cli.env("AIRLOCK_CONFIG", temp.resolve("cfg/config.yaml").toString());
         Files.createDirectories(cli.configFile().getParent());
         Files.writeString(cli.configFile(), "vault: {memory_kib: 19456, iterations: 2, parallelism: 1}\nlogging: {level: debug}\n");
         Path ws = Files.createDirectories(temp.resolve("ws"));
