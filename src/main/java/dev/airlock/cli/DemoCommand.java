@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         out = root.cli.out;
         home = Files.createTempDirectory("airlock-demo-");
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path config = home.resolve("config.yaml");
+        Path config = Files.createDirectories(home.resolve("config")).resolve("config.yaml");
         try {
             banner();
             section("A home with one SQLite database per tenant");
@@ -170,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         env.remove("AIRLOCK_PASSWORD_FILE");
         env.remove("AIRLOCK_PASSWORD_COMMAND");
         env.put("AIRLOCK_PASSWORD", password);
-        env.put("AIRLOCK_CONFIG", h.resolve("config.yaml").toString());
+        env.put("AIRLOCK_CONFIG", h.resolve("config/config.yaml").toString());
         env.putAll(extra);
         // Both streams of the inner command go to stdout, so the transcript keeps its order.
         int code = Main.run(out, out, env, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),

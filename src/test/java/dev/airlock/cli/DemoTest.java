@@ -1,0 +1,32 @@
+package dev.airlock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code airlock demo} is the front door: it must run to the end, every step with its expected exit. */
+class DemoTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void demo_runsEveryStepAndLeavesNothingBehind() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Map<String, String> env = Map.of("HOME", temp.toString(), "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, new ByteArrayInputStream(new byte[0]), "demo");
+        assertThat(code).as(out + "\n" + err).isZero();
+        String transcript = out.toString();
+        assertThat(transcript).contains("== 7. Done", "raw, base64, hex and URL-encoded: 0 hits",
+                "BROKEN [row-edited]", "BROKEN [tail-truncated]", "BROKEN [checkpoint-signature-missing]",
+                "\nkey=[REDACTED:aws-access-key]\n");
+        // The "$ airlock exec …" line echoes what was typed; what the command printed is redacted.
+        assertThat(transcript.lines().filter(l -> l.contains("AKIAZ7Q3XK2LMN4PQR5T")).allMatch(l -> l.startsWith("$ "))).isTrue();
+    }
+}
