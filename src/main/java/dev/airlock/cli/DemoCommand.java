@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * Shows Airlock's promises at work on a throwaway home: every step is a real {@code airlock}
  * command run in this process, printed as a transcript. Grows with every capability.
  */
-@Command(name = "demo", description = "Run a guided tour on a throwaway home: audit log, verify, tamper detection.")
+@Command(name = "demo", description = "Run a guided tour on a throwaway home: vault, gate, redaction, audit log, tamper detection.")
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;

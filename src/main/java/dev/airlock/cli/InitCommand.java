@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "init", description = "Create the Airlock home and the default tenant (safe to run again).")
+@Command(name = "init", description = "Create the Airlock home and the default tenant with its vault and keys (safe to run again).")
 final class InitCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
