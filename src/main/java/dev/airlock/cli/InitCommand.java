@@ -18,7 +18,7 @@ final class InitCommand implements Callable<Integer> {
         TenantName tenant = s.tenantName();
         s.config().section("vault", dev.airlock.vault.VaultSettings.class).params(); // bad config: nothing created
         boolean tenantExists = home.isInitialized() && dev.airlock.store.Tenants.of(home).exists(tenant);
-        boolean vaultMissing = tenantExists && !Session.hasIdentity(s.db(tenant));
+        boolean vaultMissing = tenantExists && !s.hasIdentity(tenant);
         // Everything that can fail for want of input is asked before anything is written.
         char[] password = !tenantExists || vaultMissing ? s.newVaultPassword() : null;
         boolean created = home.initialize();

@@ -1,6 +1,5 @@
 package dev.airlock.cli;
 
-import dev.airlock.home.AirlockException;
 import dev.airlock.home.ExitCode;
 import dev.airlock.policy.CommandDecision;
 import dev.airlock.policy.Decision;
@@ -10,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "policy", description = "Explain what the policy decides about a command line.", subcommands = PolicyCommand.Check.class)
@@ -40,39 +38,16 @@ final class PolicyCommand implements Callable<Integer> {
         @ParentCommand
         PolicyCommand parent;
 
-        @Option(names = "--agent", paramLabel = "NAME", defaultValue = "cli", description = "Whose rules apply (default: ${DEFAULT-VALUE}).")
-        String agent;
-
-        @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace paths are judged against (default: the current folder).")
-        java.nio.file.@org.jspecify.annotations.Nullable Path workspace;
-
-        @Parameters(arity = "1..*", paramLabel = "LINE", description = "The command line (quote it, after --).")
-        List<String> line = new ArrayList<>();
+        @Mixin
+        CommandLineOptions command = new CommandLineOptions();
 
         @Override
         public Integer call() {
             Session s = parent.root.session();
-            String text = String.join(" ", line);
-            if (text.isBlank()) {
-                throw AirlockException.usage("the command line is empty");
-            }
-            var context = ExecCommand.workspaceContext(s, workspace);
-            // The same adjustments exec makes (sandbox off or unavailable, workspace inside the home),
-            // so that the exit code is the one exec would give.
-            dev.airlock.gate.GateSettings settings = s.config().section("sandbox", dev.airlock.gate.GateSettings.class);
-            String state;
-            boolean isolating = false;
-            if (!settings.enabled()) {
-                state = "off (sandbox.enabled: false in the config)";
-            } else {
-                var probe = dev.airlock.sandbox.SandboxProbe.probe(s.env().getOrDefault("PATH", ""));
-                isolating = probe.works();
-                state = probe.works() ? "bubblewrap" : "unavailable (" + probe.reason() + ")";
-            }
-            List<java.nio.file.Path> protectedPaths = new ArrayList<>(s.hiddenPaths());
-            protectedPaths.add(context.airlockHome());
-            Decision d = dev.airlock.gate.Gate.effective(s.policy().checkCommand(text, agent, context), context, protectedPaths,
-                    isolating, state);
+            String text = command.text();
+            // The gate's own decision, so the exit code is the one exec would give (sandbox off or
+            // missing, workspace in a protected place). Nobody is asked and nothing is recorded.
+            Decision d = s.gate((l, ask, sandboxed) -> false).check(text, command.agent, s.workspaceContext(command.workspace));
             if (parent.root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("line", s.scrub(text));

@@ -59,13 +59,13 @@ final class SecretsCommand implements Callable<Integer> {
             if (value != null && stdin) {
                 throw AirlockException.usage("give the value either as an argument or with --stdin, not both");
             }
-            byte[] raw;
+            SecretBytes secret;
             if (value != null) {
                 parent.root.cli.err.println("warning: a secret given on the command line is visible in shell history and"
                         + " process lists; prefer the prompt or --stdin");
-                raw = value.getBytes(StandardCharsets.UTF_8);
+                secret = SecretBytes.fromChars(value.toCharArray());
             } else if (stdin) {
-                raw = parent.root.cli.in.readNBytes(1024 * 1024 + 2);
+                byte[] raw = parent.root.cli.in.readNBytes(1024 * 1024 + 2);
                 int n = raw.length;
                 if (n > 0 && raw[n - 1] == '\n') {
                     n--;
@@ -74,17 +74,15 @@ final class SecretsCommand implements Callable<Integer> {
                     }
                 }
                 byte[] trimmed = Arrays.copyOf(raw, n);
+                secret = SecretBytes.copyOf(trimmed);
+                Arrays.fill(trimmed, (byte) 0);
                 Arrays.fill(raw, (byte) 0);
-                raw = trimmed;
             } else {
                 char[] typed = s.prompt().readPassword("Value for " + name + ": ");
-                SecretBytes sb = SecretBytes.fromChars(typed);
+                secret = SecretBytes.fromChars(typed);
                 Arrays.fill(typed, '\0');
-                raw = sb.toByteArray(SecretAccess.INSECURE_ACCESS);
-                sb.destroy();
             }
-            try (SecretBytes secret = SecretBytes.copyOf(raw)) {
-                Arrays.fill(raw, (byte) 0);
+            try (secret) {
                 s.unlock(t).set(name, secret);
             }
             parent.root.cli.err.println("Stored secret '" + name + "' in the vault of tenant '" + t + "'.");

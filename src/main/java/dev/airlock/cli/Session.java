@@ -195,7 +195,9 @@ final class Session implements AutoCloseable {
     }
 
     private TenantSigner signer(TenantName name) {
-        return signers.computeIfAbsent(name, n -> new TenantSigner(db(n)));
+        // Bound to the database now: the signer is asked on the audit writer's thread.
+        TenantDb db = db(name);
+        return signers.computeIfAbsent(name, n -> new TenantSigner(() -> vault(n, db).isInitialized()));
     }
 
     /**
@@ -203,12 +205,12 @@ final class Session implements AutoCloseable {
      * with an identity gets no checkpoint from this process (see {@link CheckpointSigner}).
      */
     static final class TenantSigner implements CheckpointSigner {
-        private final TenantDb db;
+        private final java.util.function.BooleanSupplier hasIdentity;
         private volatile @Nullable Boolean required;
         private volatile @Nullable Identity identity;
 
-        TenantSigner(TenantDb db) {
-            this.db = db;
+        TenantSigner(java.util.function.BooleanSupplier hasIdentity) {
+            this.hasIdentity = hasIdentity;
         }
 
         void use(Identity id) {
@@ -220,7 +222,7 @@ final class Session implements AutoCloseable {
         public boolean required() {
             Boolean r = required;
             if (r == null) {
-                r = hasIdentity(db);
+                r = hasIdentity.getAsBoolean();
                 required = r;
             }
             return r;
@@ -242,13 +244,9 @@ final class Session implements AutoCloseable {
         }
     }
 
-    static boolean hasIdentity(TenantDb db) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM vault_header").mapTo(Integer.class).one()) > 0;
-    }
-
     /** Checks checkpoint signatures with the tenant's public key, if the tenant has an identity. */
     Optional<CheckpointVerifier> checkpointVerifier(TenantName name) {
-        if (!hasIdentity(db(name))) {
+        if (!hasIdentity(name)) {
             return Optional.empty();
         }
         PublicIdentity pub = vault(name).publicIdentity();
@@ -268,11 +266,11 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The tenant's vault, locked (metadata only). Its audit log opens the writer on the first
-     * append, so reading names or public keys never writes to the tenant.
+     * The tenant's audit log, opened on its first append: components that only sometimes record
+     * (the vault when it merely lists, the gate when it merely checks) then never write to the tenant.
      */
-    Vault vault(TenantName name) {
-        AuditLog lazy = new AuditLog() {
+    AuditLog lazyAudit(TenantName name) {
+        return new AuditLog() {
             @Override
             public dev.airlock.audit.AuditRecord append(AuditEvent event) {
                 return audit(name).append(event);
@@ -288,7 +286,20 @@ final class Session implements AutoCloseable {
                 // the session closes the real log
             }
         };
-        return Vault.builder().tenant(name.value()).jdbi(db(name).jdbi()).audit(lazy).clock(clock).build();
+    }
+
+    /** The tenant's vault, locked (metadata only). */
+    Vault vault(TenantName name) {
+        return vault(name, db(name));
+    }
+
+    private Vault vault(TenantName name, TenantDb db) {
+        return Vault.builder().tenant(name.value()).jdbi(db.jdbi()).audit(lazyAudit(name)).clock(clock).build();
+    }
+
+    /** Whether the tenant has a vault, and with it the identity that signs its checkpoints. */
+    boolean hasIdentity(TenantName name) {
+        return vault(name).isInitialized();
     }
 
     /** The tenant's vault, unlocked with the password from the configured source; once per process. */
@@ -412,9 +423,19 @@ final class Session implements AutoCloseable {
 
     /** {@code workspace} (default: the current folder) as the workspace of a command. */
     PathContext workspaceContext(java.nio.file.@Nullable Path workspace) {
-        java.nio.file.Path ws = (workspace == null ? java.nio.file.Path.of("") : workspace).toAbsolutePath().normalize();
-        if (!java.nio.file.Files.isDirectory(ws)) {
-            throw dev.airlock.home.AirlockException.usage("workspace " + ws + " is not a folder");
+        java.nio.file.Path ws;
+        if (workspace == null) {
+            ws = java.nio.file.Path.of("").toAbsolutePath().normalize();
+        } else {
+            try {
+                ws = workspace.toRealPath();
+            } catch (IOException e) {
+                throw dev.airlock.home.AirlockException.usage("--workspace " + workspace
+                        + " does not exist. Create it or pick an existing folder.");
+            }
+            if (!java.nio.file.Files.isDirectory(ws)) {
+                throw dev.airlock.home.AirlockException.usage("--workspace " + workspace + " is not a folder. Pick a folder.");
+            }
         }
         if (ws.getParent() == null) {
             throw dev.airlock.home.AirlockException.usage("the file system root cannot be a workspace; cd into a project folder"
@@ -447,7 +468,7 @@ final class Session implements AutoCloseable {
         return builder
                 .engine(policy())
                 .sandbox(sandbox, state)
-                .audit(audit())
+                .audit(lazyAudit(tenantName()))
                 .approver(approver)
                 .redactor(redactor())
                 .settings(settings)

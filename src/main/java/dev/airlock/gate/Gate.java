@@ -76,9 +76,13 @@ public final class Gate {
         return new Builder();
     }
 
-    /** What the policy alone says about {@code line}; no approval, nothing run, nothing recorded. */
+    /**
+     * What {@link #exec} would decide about {@code line} before asking anyone: the policy, tightened
+     * for a workspace in a protected place and for a missing sandbox. Nothing is run or recorded.
+     */
     public Decision check(String line, String agent, dev.airlock.policy.PathContext context) {
-        return engine.checkCommand(line, agent, context);
+        return effective(engine.checkCommand(line, agent, context), context, protectedPaths(context),
+                sandbox != null && sandbox.isolating(), sandboxState);
     }
 
     /**
@@ -87,8 +91,7 @@ public final class Gate {
      */
     public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
         boolean isolating = sandbox != null && sandbox.isolating();
-        Decision decision = effective(engine.checkCommand(request.line(), request.agent(), request.context()),
-                request.context(), protectedPaths(request), isolating, sandboxState);
+        Decision decision = check(request.line(), request.agent(), request.context());
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
             // check() takes the token itself; taking another here would halve every limit.
             Decision limited = rateLimiter.check(request.agent(), "shell");
@@ -192,7 +195,7 @@ public final class Gate {
      * isolating sandbox nothing is allowed outright. {@code airlock policy check} shows this too, so
      * that its exit code is the one exec would give.
      */
-    public static Decision effective(Decision policy, dev.airlock.policy.PathContext context, List<Path> protectedPaths,
+    private static Decision effective(Decision policy, dev.airlock.policy.PathContext context, List<Path> protectedPaths,
             boolean isolating, String sandboxState) {
         Decision decision = policy;
         Path workspace = context.workspaceRoots().get(0);
@@ -233,9 +236,9 @@ public final class Gate {
     }
 
     /** The Airlock home and every hidden path: never a workspace, nor above one. */
-    private List<Path> protectedPaths(ExecRequest request) {
+    private List<Path> protectedPaths(dev.airlock.policy.PathContext context) {
         List<Path> all = new ArrayList<>(hidden);
-        all.add(request.context().airlockHome());
+        all.add(context.airlockHome());
         return all;
     }
 

@@ -26,6 +26,11 @@ public record TenantName(String value) {
         }
     }
 
+    /** Whether {@code value} is a valid tenant name (nothing is thrown). */
+    public static boolean isValid(String value) {
+        return value != null && VALID.matcher(value).matches();
+    }
+
     /** Parses and validates a user-supplied name. */
     public static TenantName of(String value) {
         return new TenantName(value);

@@ -55,7 +55,7 @@ public final class Tenants {
         try (Stream<Path> dirs = Files.list(home.tenantsDir())) {
             for (Path d : dirs.sorted().toList()) {
                 String n = d.getFileName().toString();
-                if (Files.isRegularFile(d.resolve(DB_FILE)) && n.matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+                if (Files.isRegularFile(d.resolve(DB_FILE)) && TenantName.isValid(n)) {
                     names.add(TenantName.of(n));
                 }
             }
