@@ -339,7 +339,10 @@ final class Session implements AutoCloseable {
      * init, tenant create and the demo.
      */
     void createTenant(TenantName name) {
-        // The password comes first: if there is none to be had, nothing has been created yet.
+        // Refusals come before the password prompt, and the password before anything is created.
+        if (tenants().exists(name)) {
+            throw dev.airlock.home.AirlockException.usage("tenant '" + name + "' already exists");
+        }
         char[] password = newVaultPassword();
         createTenant(name, password);
     }

@@ -40,10 +40,6 @@ final class TenantCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             TenantName tenant = TenantName.of(name);
-            s.initializedHome();
-            if (s.tenants().exists(tenant)) {
-                throw AirlockException.usage("tenant '" + tenant + "' already exists");
-            }
             s.createTenant(tenant);
             parent.root.cli.err.println("Created tenant '" + tenant + "' at " + s.tenants().dir(tenant) + ".");
             return 0;
