@@ -319,18 +319,18 @@ final class Execution {
     private @Nullable String skipReason(int i) {
         for (int p : g.parents[i]) {
             if (!status[p].equals(SUCCEEDED)) {
-                return "skipped: '" + g.node(p).id() + "' " + status[p];
+                return "because '" + g.node(p).id() + "' " + status[p];
             }
         }
         Node n = g.node(i);
         if (n.when() != null) {
             Condition c = Condition.parse(n.when(), n.id(), new ArrayList<>());
             if (c != null && !c.test(this::rawValue)) {
-                return "skipped: when " + n.when() + " is false";
+                return "when " + n.when() + " is false";
             }
         }
         if (stopLaunching && !parked) {
-            return "skipped: the run stopped (" + failReason + ")";
+            return "the run stopped (" + failReason + ")";
         }
         return null;
     }
@@ -347,6 +347,19 @@ final class Execution {
         BigDecimal cost;
         synchronized (costLock) {
             cost = spent;
+        }
+        if (state.equals(FAILED)) {
+            // Nothing more will run: what never started is recorded as skipped, not left pending.
+            for (int i = 0; i < g.size(); i++) {
+                if (!terminal(status[i])) {
+                    Node n = g.node(i);
+                    status[i] = SKIPPED;
+                    nodes.put(n.id(), SKIPPED);
+                    String why = "the run failed (" + failReason + ")";
+                    r.store.nodeEnd(id, n.id(), SKIPPED, null, why, null, null, null, null, null, Runner.event("workflow.node.end", id)
+                            .target(target(n)).outcome(SKIPPED).detail("node", n.id()).detail("reason", why).build());
+                }
+            }
         }
         Map<String, Long> counts = new java.util.TreeMap<>();
         nodes.values().forEach(s -> counts.merge(s, 1L, Long::sum));

@@ -85,6 +85,16 @@ class DependencyRulesTest {
                 .check(classes);
     }
 
+    @Test
+    void workflow_dependsOnlyOnTheKernelLlmAndAgent() {
+        noClasses().that().resideInAPackage("dev.airlock.workflow..")
+                .should().dependOnClassesThat(resideInAirlockOutside("dev.airlock.workflow", "dev.airlock.llm", "dev.airlock.agent",
+                        "dev.airlock.home", "dev.airlock.store", "dev.airlock.audit", "dev.airlock.redact", "dev.airlock.vault",
+                        "dev.airlock.policy", "dev.airlock.sandbox", "dev.airlock.gate"))
+                .because("the CLI and the dashboard assemble the runner; the runner never reaches up to them")
+                .check(classes);
+    }
+
     /** Classes in dev.airlock (or below) that are in none of {@code allowed} or their sub-packages. */
     private static com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass> resideInAirlockOutside(
             String... allowed) {
