@@ -43,8 +43,11 @@ public record Agent(String name, Optional<ModelRef> model, String systemPrompt, 
                 + "' has no model; set agents.model (e.g. ollama/llama3.2 or openai/gpt-4o-mini) in your config, or pass --model"));
     }
 
-    /** The permission for {@code tool}: {@code allow} unless narrowed. */
+    /**
+     * The permission for {@code tool}: as configured, else {@code ask} for the tools that change files
+     * (the user sees the diff first) and {@code allow} (the policy decides) for the rest.
+     */
     public AgentDefinition.Permission permission(String tool) {
-        return permissions.getOrDefault(tool, AgentDefinition.Permission.ALLOW);
+        return permissions.getOrDefault(tool, Tools.WRITING.contains(tool) ? AgentDefinition.Permission.ASK : AgentDefinition.Permission.ALLOW);
     }
 }

@@ -105,7 +105,7 @@ public final class Tools {
                             "offset", num("first line to return, from 1"), "limit", num("how many lines")), "path"));
             case LIST_FILES -> new ToolSpec(tool, "List the files in a folder of the workspace.",
                     schema(Map.of("path", str("folder relative to the workspace (default .)"),
-                            "recursive", Map.of("type", "boolean", "description", "include sub-folders")), null));
+                            "recursive", Map.of("type", "boolean", "description", "include sub-folders"))));
             case SEARCH_FILES -> new ToolSpec(tool, "Search the workspace's text files for a regular expression (RE2 syntax).",
                     schema(Map.of("pattern", str("regular expression"), "path", str("folder to search (default .)")), "pattern"));
             case WRITE_FILE -> new ToolSpec(tool, "Create or replace a file in the workspace with the given content.",
@@ -450,7 +450,7 @@ public final class Tools {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "object");
         m.put("properties", new java.util.TreeMap<>(props));
-        if (required.length > 0 && required[0] != null) {
+        if (required.length > 0) {
             m.put("required", List.of(required));
         }
         return m;
