@@ -12,9 +12,25 @@ import java.util.Objects;
  * @param context the workspace and homes the paths are judged against; the workspace is the
  *                sandbox's only writable folder
  * @param mode    how asks are resolved
+ * @param limits  what this requester may do at most, on top of the policy (a read-only agent, security mode)
  */
-public record ExecRequest(String actor, String agent, String line, PathContext context, ApprovalMode mode) {
+public record ExecRequest(String actor, String agent, String line, PathContext context, ApprovalMode mode, Limits limits) {
+    /**
+     * Narrowings a requester carries into the gate. They only ever tighten a decision.
+     *
+     * @param readOnly  only commands classified read-only may run; anything else is denied
+     * @param askAlways every command is asked about, even one the policy allows (security mode)
+     */
+    public record Limits(boolean readOnly, boolean askAlways) {
+        public static final Limits NONE = new Limits(false, false);
+    }
+
+    public ExecRequest(String actor, String agent, String line, PathContext context, ApprovalMode mode) {
+        this(actor, agent, line, context, mode, Limits.NONE);
+    }
+
     public ExecRequest {
+        Objects.requireNonNull(limits);
         Objects.requireNonNull(actor);
         Objects.requireNonNull(agent);
         Objects.requireNonNull(line);

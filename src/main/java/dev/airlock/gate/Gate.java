@@ -91,7 +91,7 @@ public final class Gate {
      */
     public ExecOutcome exec(ExecRequest request, OutputStream out, OutputStream err) {
         boolean isolating = sandbox != null && sandbox.isolating();
-        Decision decision = check(request.line(), request.agent(), request.context());
+        Decision decision = limit(check(request.line(), request.agent(), request.context()), request.limits());
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
             // check() takes the token itself; taking another here would halve every limit.
             Decision limited = rateLimiter.check(request.agent(), "shell");
@@ -174,6 +174,86 @@ public final class Gate {
                 result.timedOut(), result.truncated(), result.duration());
     }
 
+    /** The work an {@link ActionRequest} stands for; returns the text the requester gets back. */
+    @FunctionalInterface
+    public interface Action {
+        String run() throws Exception;
+    }
+
+    /**
+     * Takes an action other than a command line through the gate: the requester's limits and the
+     * rate limit tighten the policy's decision; a deny is refused, an ask approved or refused; the
+     * {@code gate.action} row is durable before {@code action} runs; what it returns is redacted; a
+     * {@code gate.action.finish} row records the result's size or the error.
+     */
+    public ActionOutcome perform(ActionRequest request, Action action) {
+        Decision decision = limit(request.decision(), new ExecRequest.Limits(false, request.limits().askAlways()));
+        if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
+            if (rateLimiter.check(request.agent(), request.tool()) instanceof Decision.Deny d) {
+                decision = d;
+            }
+        }
+        String approverName;
+        switch (decision) {
+            case Decision.Deny d -> {
+                recordAction(request, d, "policy", "denied");
+                return new ActionOutcome.Refused(d, ExitCode.DENIED, redactor.redact(request.tool() + " denied by policy: "
+                        + String.join("; ", d.reasons())));
+            }
+            case Decision.Ask a -> {
+                approverName = switch (request.mode()) {
+                    case YES -> "--yes";
+                    case NON_INTERACTIVE -> null;
+                    case INTERACTIVE -> askAction(request, a) ? "user" : null;
+                };
+                if (approverName == null) {
+                    String who = request.mode() == ApprovalMode.NON_INTERACTIVE ? "refusal" : "user-declined";
+                    recordAction(request, a, who, "refused");
+                    return new ActionOutcome.Refused(a, ExitCode.APPROVAL_REQUIRED, redactor.redact(request.tool()
+                            + " needs an approval that was not given: " + String.join("; ", a.reasons())
+                            + (request.mode() == ApprovalMode.NON_INTERACTIVE ? " (non-interactive)" : "")));
+                }
+            }
+            case Decision.Allow a -> approverName = "policy";
+        }
+        recordAction(request, decision, approverName, "approved");
+        String result;
+        try {
+            result = redactor.redact(action.run());
+        } catch (Exception e) {
+            String error = redactor.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            audit.append(AuditEvent.builder("gate.action.finish").actor(request.actor()).target(redactor.redact(request.target()))
+                    .outcome("failure").detail("tool", request.tool()).detail("error", error).build());
+            return new ActionOutcome.Failed(decision, approverName, error);
+        }
+        audit.append(AuditEvent.builder("gate.action.finish").actor(request.actor()).target(redactor.redact(request.target()))
+                .outcome("success").detail("tool", request.tool())
+                .detail("result_bytes", result.getBytes(StandardCharsets.UTF_8).length).build());
+        return new ActionOutcome.Done(decision, approverName, result);
+    }
+
+    private boolean askAction(ActionRequest request, Decision.Ask a) {
+        try {
+            return approver.approve(request.display(), a, false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void recordAction(ActionRequest request, Decision d, String approver, String outcome) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("tool", request.tool());
+        details.put("verdict", d.verdict().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("approver", approver);
+        details.put("mode", request.mode().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("agent", request.agent());
+        details.put("reasons", d.reasons().stream().map(redactor::redact).toList());
+        details.put("rules", d.rules().stream().map(MatchedRule::id).distinct().toList());
+        request.details().forEach((k, v) -> details.put(k, v instanceof String str ? redactor.redact(str) : v));
+        audit.append(AuditEvent.builder("gate.action").actor(request.actor()).target(redactor.redact(request.target()))
+                .outcome(outcome).details(details).build());
+    }
+
     /**
      * {@code bash -c line} in the context's current directory. The policy judged every relative path
      * against that directory; run from the workspace root instead, {@code cat ../x} from a
@@ -224,6 +304,33 @@ public final class Gate {
             decision = new Decision.Ask(reasons, a.rules(), a.commands());
         }
         return decision;
+    }
+
+    /**
+     * Tightens {@code decision} by the requester's limits: a read-only requester is denied every
+     * command not classified read-only; security mode turns an allow into an ask.
+     */
+    static Decision limit(Decision decision, ExecRequest.Limits limits) {
+        Decision d = decision;
+        if (limits.readOnly() && !(d instanceof Decision.Deny)) {
+            List<String> offending = d.commands().stream()
+                    .filter(c -> !c.command().classes().equals(java.util.Set.of(CommandClass.READ_ONLY)))
+                    .map(c -> c.command().name() + " (" + c.command().classes().stream().map(x -> x.name().toLowerCase(java.util.Locale.ROOT))
+                            .sorted().collect(java.util.stream.Collectors.joining(", ")) + ")")
+                    .toList();
+            if (!offending.isEmpty() || d.commands().isEmpty()) {
+                List<String> reasons = new ArrayList<>(d.reasons());
+                reasons.add("this agent is read-only and may run only read-only commands, not "
+                        + (offending.isEmpty() ? "this line" : String.join(", ", offending)));
+                d = new Decision.Deny(reasons, d.rules(), d.commands());
+            }
+        }
+        if (limits.askAlways() && d instanceof Decision.Allow a) {
+            List<String> reasons = new ArrayList<>(a.reasons());
+            reasons.add("security mode asks before every tool call");
+            d = new Decision.Ask(reasons, a.rules(), a.commands());
+        }
+        return d;
     }
 
     /** The approver's answer; an approver that fails cannot have approved. */

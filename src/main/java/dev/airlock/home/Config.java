@@ -180,6 +180,42 @@ public final class Config {
         return joined.startsWith(".") ? joined.substring(1) : joined;
     }
 
+    /**
+     * Reads a whole YAML file as one {@code type} (a project agent file, a workflow), with the same
+     * strictness as the config: unknown keys, duplicate keys, wrong types and invalid values are
+     * usage errors (exit 2) naming {@code file:line} and the key.
+     */
+    public static <T> T loadDocument(Path file, Class<T> type) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw AirlockException.usage(file + ": no such file");
+        } catch (IOException e) {
+            throw AirlockException.usage("cannot read " + file + ": " + oneLine(e.getMessage()));
+        }
+        return parseDocument(file.toString(), bytes, type);
+    }
+
+    /** As {@link #loadDocument}, for text that did not come from a file; {@code name} is used in errors. */
+    public static <T> T parseDocument(String name, byte[] bytes, Class<T> type) {
+        Map<String, Integer> keyLines = scan(name, bytes);
+        try (JsonParser p = STRICT.getFactory().createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            if (first == null || first == JsonToken.VALUE_NULL) {
+                throw error(name, 0, "the file is empty");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw error(name, p.currentTokenLocation().getLineNr(), "the top level must be a mapping");
+            }
+            return bind(p, type, "", name, keyLines);
+        } catch (JsonProcessingException e) {
+            throw error(name, line(e.getLocation()), "invalid YAML: " + oneLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw AirlockException.usage("cannot read " + name + ": " + oneLine(e.getMessage()));
+        }
+    }
+
     /** A configuration with every section at its defaults and no file behind it. */
     public static Config defaults(Schema schema) {
         Map<String, Object> sections = new LinkedHashMap<>();
@@ -227,7 +263,15 @@ public final class Config {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : cause.getMessage();
             String key = path(section, e);
-            if (key.equals(section)) {
+            if (key.isEmpty()) {
+                // A document's own validation names its key in the message ("max_tokens must be…").
+                for (String k : keyLines.keySet()) {
+                    if (why != null && why.contains(k)) {
+                        key = k;
+                        break;
+                    }
+                }
+            } else if (key.equals(section)) {
                 // A section's own validation names the key in its message ("checkpoint_every_rows must be…").
                 String prefix = section + ".";
                 for (String k : keyLines.keySet()) {
@@ -256,7 +300,7 @@ public final class Config {
         StringBuilder sb = new StringBuilder(section);
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
-                sb.append('.').append(ref.getFieldName());
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
             } else if (ref.getIndex() >= 0) {
                 sb.append('[').append(ref.getIndex()).append(']');
             }
