@@ -1,5 +1,6 @@
 package dev.airlock.workflow;
 
+import dev.airlock.agent.Containment;
 import dev.airlock.gate.ApprovalMode;
 import dev.airlock.gate.Approver;
 import dev.airlock.gate.ExecOutcome;
@@ -558,11 +559,11 @@ final class Execution {
             return Attempt.failure(redact(oneLine(e.getMessage())), e.exitCode().code(), "model_unavailable", false);
         }
         Optional<Price> price = client.local() ? Optional.of(Price.FREE) : r.models.price(ref);
-        String prompt = redact(Template.parse(l.prompt()).render(this::rawValue));
+        // Earlier outputs (commands', models') are untrusted data: wrapped and defused before a model sees them.
+        String prompt = redact(Template.parse(l.prompt()).render(t -> t instanceof Template.OutputRef out
+                ? Containment.wrap("workflow:" + out.node(), "done", rawValue(t)) : rawValue(t)));
         List<ModelMessage> messages = new ArrayList<>();
-        if (system != null) {
-            messages.add(new ModelMessage.System(system));
-        }
+        messages.add(new ModelMessage.System(system == null ? Containment.RULES : system + "\n\n" + Containment.RULES));
         messages.add(new ModelMessage.User(prompt));
         ModelRequest request = new ModelRequest(ref.model(), messages, List.of(), l.maxTokens());
         BigDecimal worst = null;
