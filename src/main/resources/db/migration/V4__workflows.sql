@@ -55,3 +55,16 @@ CREATE TABLE workflow_approval (
 );
 
 CREATE INDEX workflow_run_created ON workflow_run(created);
+
+-- Scheduled runs: a cron expression (5 fields, as crontab) and a workflow file that is read and
+-- validated again at every start. Missed times are not caught up; see docs/workflows.md.
+CREATE TABLE workflow_schedule (
+    id            TEXT    PRIMARY KEY,
+    cron          TEXT    NOT NULL,
+    file          TEXT    NOT NULL,           -- absolute path of the workflow file
+    workspace     TEXT    NOT NULL,
+    inputs        TEXT    NOT NULL,           -- JSON {name: value}; put secrets in the vault, not here
+    created       INTEGER NOT NULL,
+    last_fired    INTEGER,                    -- the scheduled time (UTC ms) last started
+    last_run_id   TEXT
+);

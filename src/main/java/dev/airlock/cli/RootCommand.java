@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
             RunsCommand.class,
             ApproveCommand.class,
             DenyCommand.class,
+            ScheduleCommand.class,
+            SchedulerCommand.class,
             DoctorCommand.class,
             DemoCommand.class,
             VersionCommand.class,

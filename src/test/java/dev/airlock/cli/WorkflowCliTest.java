@@ -241,6 +241,29 @@ class WorkflowCliTest {
         assertThat(e.err()).contains("node 'web' has type remote, which is not available yet");
     }
 
+    @Test
+    void schedule_addListRemove_andRefusals() {
+        ExecCliFixture.Result add = f.run("--json", "schedule", "add", "--cron", "0 3 * * *", wf.toString(), "--workspace",
+                f.workspace.toString());
+        assertThat(add.code()).as(add.err()).isZero();
+        String id = json(add).path("id").asText();
+        assertThat(json(add).path("next").asText()).endsWith("T03:00:00Z");
+        JsonNode list = json(f.run("--json", "schedule", "list"));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).path("file").asText()).isEqualTo(wf.toString());
+        assertThat(f.run("schedule", "list").out()).contains(id).contains("0 3 * * *");
+        ExecCliFixture.Result badCron = f.run("schedule", "add", "--cron", "at dawn", wf.toString());
+        assertThat(badCron.code()).isEqualTo(2);
+        assertThat(badCron.err()).contains("cron expression 'at dawn' is not valid");
+        ExecCliFixture.Result badInput = f.run("schedule", "add", "--cron", "0 3 * * *", wf.toString(), "--input", "x=1");
+        assertThat(badInput.code()).isEqualTo(2);
+        assertThat(f.run("schedule", "rm", id).code()).isZero();
+        assertThat(f.run("schedule", "rm", id).code()).isEqualTo(2);
+        assertThat(json(f.run("--json", "schedule", "list"))).isEmpty();
+        assertThat(f.auditRows("workflow.schedule.add")).hasSize(1);
+        assertThat(f.auditRows("workflow.schedule.remove")).hasSize(1);
+    }
+
     static int indexOf(List<ExecCliFixture.Row> rows, String action) {
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).action().equals(action)) {
