@@ -159,8 +159,12 @@ final class Execution {
 
     /** Loads node states, outputs and approvals; settles nodes that were running when their process died. */
     private void restore() {
-        spent = new BigDecimal(r.store.run(id).orElseThrow().costUsd());
+        // What was spent is the sum of the nodes' recorded costs: each is written with its node's end.
+        spent = BigDecimal.ZERO;
         for (RunStore.NodeRow n : r.store.nodes(id)) {
+            if (n.costUsd() != null) {
+                spent = spent.add(new BigDecimal(n.costUsd()));
+            }
             Integer i = g.index.get(n.nodeId());
             if (i == null) {
                 continue;
@@ -364,7 +368,7 @@ final class Execution {
         }
         Map<String, Long> counts = new java.util.TreeMap<>();
         nodes.values().forEach(s -> counts.merge(s, 1L, Long::sum));
-        r.store.setRunState(id, state, reason, code, null, !state.equals("parked"), Runner.event("workflow.run.end", id)
+        r.store.setRunState(id, state, reason, code, cost, !state.equals("parked"), Runner.event("workflow.run.end", id)
                 .outcome(state).detail("reason", reason).detail("exit_code", code).detail("cost_usd", cost.toPlainString())
                 .detail("duration_ms", took.toMillis()).detail("nodes", new LinkedHashMap<>(counts)).build());
         return new RunResult(id, state, reason, code, nodes, cost, took);

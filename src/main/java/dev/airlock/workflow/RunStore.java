@@ -197,11 +197,12 @@ final class RunStore {
         });
     }
 
-    void setRunState(String runId, String state, @Nullable String reason, @Nullable Integer exitCode, @Nullable Long ownerPid,
+    /** Ends (or parks) a run in this process: the owner is cleared and the total cost written. */
+    void setRunState(String runId, String state, @Nullable String reason, @Nullable Integer exitCode, BigDecimal cost,
             boolean finished, AuditEvent event) {
-        write(event, h -> h.createUpdate("UPDATE workflow_run SET state = :s, reason = :why, exit_code = :x, owner_pid = :pid,"
-                        + " updated = :t, finished = :f WHERE id = :r")
-                .bind("s", state).bind("why", reason).bind("x", exitCode).bind("pid", ownerPid).bind("t", now())
+        write(event, h -> h.createUpdate("UPDATE workflow_run SET state = :s, reason = :why, exit_code = :x, owner_pid = NULL,"
+                        + " cost_usd = :c, updated = :t, finished = :f WHERE id = :r")
+                .bind("s", state).bind("why", reason).bind("x", exitCode).bind("c", cost.toPlainString()).bind("t", now())
                 .bind("f", finished ? (Long) now() : null).bind("r", runId).execute());
     }
 

@@ -120,4 +120,24 @@ class CostCapTest {
         assertThat(sent).startsWith("Summarise: <tool-output tool=\"workflow_page\" status=\"done\" trust=\"untrusted\">");
         assertThat(sent).contains("&lt;/tool-output>").doesNotContain("<system>");
     }
+
+    @Test
+    void whatWasSpentBeforeAResume_stillCounts() {
+        f.model.usage = new Usage(400_000, 100_000); // $0.60
+        RunResult parked = f.run("""
+                name: capped-resume
+                cost_cap_usd: 0.8
+                nodes:
+                  - {id: one, type: llm, model: test/m, prompt: "first", max_tokens: 100000}
+                  - {id: ok, type: approval_gate, message: "continue?", depends_on: [one]}
+                  - {id: two, type: llm, model: test/m, prompt: "second", max_tokens: 100000, depends_on: [ok]}
+                """, ApprovalMode.NON_INTERACTIVE);
+        assertThat(parked.state()).isEqualTo("parked");
+        assertThat(parked.costUsd()).isEqualByComparingTo("0.6");
+        f.runs().approve(parked.runId(), "ok", "user:alice");
+        RunResult r = f.runner(ApprovalMode.NON_INTERACTIVE).build().resume(parked.runId());
+        assertThat(r.exitCode()).isEqualTo(6);
+        assertThat(f.model.requests).hasSize(1);
+        assertThat(r.costUsd()).isEqualByComparingTo("0.6");
+    }
 }
