@@ -55,7 +55,8 @@ final class Session implements AutoCloseable {
                 .section("vault", VaultSettings.class)
                 .section("redaction", RedactionConfig.class)
                 .section("policy", PolicyConfig.class)
-                .section("sandbox", GateSettings.class);
+                .section("sandbox", GateSettings.class)
+                .section("agents", dev.airlock.agent.AgentSettings.class);
     }
 
     private final RootCommand root;
@@ -449,7 +450,15 @@ final class Session implements AutoCloseable {
 
     /** The gate for the selected tenant: policy, approval, sandbox, redaction, audit. */
     Gate gate(dev.airlock.gate.Approver approver) {
-        GateSettings settings = config().section("sandbox", GateSettings.class);
+        return gate(approver, java.util.List.of());
+    }
+
+    /** The gate, with an agent's own rate limits added to the configured ones. */
+    Gate gate(dev.airlock.gate.Approver approver, java.util.List<GateSettings.RateLimitSetting> extraLimits) {
+        GateSettings configured = config().section("sandbox", GateSettings.class);
+        java.util.List<GateSettings.RateLimitSetting> limits = new java.util.ArrayList<>(configured.rateLimits());
+        limits.addAll(extraLimits);
+        GateSettings settings = new GateSettings(configured.enabled(), configured.timeLimitSeconds(), configured.outputLimitBytes(), limits);
         Sandbox sandbox = null;
         String state;
         if (!settings.enabled()) {
@@ -496,6 +505,61 @@ final class Session implements AutoCloseable {
     /** Removes anything the redaction engine recognises from text shown to the user. */
     String scrub(String text) {
         return filter.apply(text);
+    }
+
+    // ---- agents and chat sessions (issue #6) ----
+
+    /** The agents of the user config, narrowed by the workspace's {@code .airlock/agents}. */
+    dev.airlock.agent.AgentCatalog agents(PathContext workspace) {
+        return dev.airlock.agent.AgentCatalog.load(config().section("agents", dev.airlock.agent.AgentSettings.class),
+                config().file().orElse(Config.userConfigPath(env())).toString(), workspace.workspaceRoots().get(0));
+    }
+
+    /** The selected tenant's chat sessions; content is sealed with the tenant's content cipher. */
+    dev.airlock.agent.SessionStore sessions() {
+        return new dev.airlock.agent.SessionStore(db().jdbi(), contentCipher(tenantName()), lazyAudit(tenantName()), clock);
+    }
+
+    /** The selected tenant's chat sessions for listing and deleting: metadata only, nothing unlocked. */
+    dev.airlock.agent.SessionStore sessionMetadata() {
+        return new dev.airlock.agent.SessionStore(db().jdbi(), LOCKED_CONTENT, lazyAudit(tenantName()), clock);
+    }
+
+    private static final dev.airlock.vault.ContentCipher LOCKED_CONTENT = new dev.airlock.vault.ContentCipher() {
+        @Override
+        public byte[] seal(String table, String column, String rowId, String text) {
+            throw new IllegalStateException("content is not sealed through a metadata-only store");
+        }
+
+        @Override
+        public String open(String table, String column, String rowId, byte[] sealed) {
+            throw new IllegalStateException("content is not opened through a metadata-only store");
+        }
+    };
+
+    /**
+     * The content cipher of {@code name}: the field key from {@code AIRLOCK_ENC_KEY} when set, else
+     * from the unlocked vault; exit 7 before anything is written when neither is available.
+     */
+    dev.airlock.vault.ContentCipher contentCipher(TenantName name) {
+        String keyEnv = dev.airlock.vault.FieldCipher.DEFAULT_KEY_ENV;
+        dev.airlock.vault.FieldCipher fc;
+        if (env().containsKey(keyEnv) || !hasIdentity(name)) {
+            fc = dev.airlock.vault.FieldCipher.fromEnvironment(env(), keyEnv);
+        } else {
+            fc = unlock(name).fieldCipher();
+        }
+        return new dev.airlock.vault.ContentCipher() {
+            @Override
+            public byte[] seal(String table, String column, String rowId, String text) {
+                return fc.encryptText(table, column, rowId, text);
+            }
+
+            @Override
+            public String open(String table, String column, String rowId, byte[] sealed) {
+                return fc.decryptText(table, column, rowId, sealed);
+            }
+        };
     }
 
     /** Closes audit logs first (their final checkpoints need the databases and the keys). */
