@@ -55,8 +55,8 @@ public final class SecretServiceFixture implements AutoCloseable {
                             + "Secret Service tests");
         }
         try {
-            // A short path: a Unix socket path has at most 107 bytes.
-            Path dir = Files.createTempDirectory(Path.of("/tmp"), "airlock-ss");
+            // The system temporary folder, not the build's: a Unix socket path has at most 107 bytes.
+            Path dir = Files.createTempDirectory("airlock-ss");
             Files.createDirectories(dir.resolve("run"));
             Files.createDirectories(dir.resolve("data"));
             Files.createDirectories(dir.resolve("home"));
