@@ -47,7 +47,7 @@ final class SessionsCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             s.initializedHome();
-            List<SessionStore.Info> all = s.sessionMetadata().list();
+            List<SessionStore.Info> all = s.sessions().list();
             if (parent.root.json) {
                 parent.root.cli.out.println(Json.write(all.stream().map(SessionsCommand::info).toList()));
                 return 0;
@@ -77,7 +77,7 @@ final class SessionsCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             s.initializedHome();
-            SessionStore.Info info = s.sessionMetadata().require(id);
+            SessionStore.Info info = s.sessions().require(id);
             List<SessionStore.Entry> entries = s.sessions().entries(id);
             if (parent.root.json) {
                 Map<String, Object> m = info(info);
@@ -140,7 +140,7 @@ final class SessionsCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             s.initializedHome();
-            s.sessionMetadata().delete(id);
+            s.sessions().delete(id);
             parent.root.cli.err.println("deleted session " + id);
             return 0;
         }
