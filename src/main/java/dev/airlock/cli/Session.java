@@ -55,7 +55,8 @@ final class Session implements AutoCloseable {
                 .section("vault", VaultSettings.class)
                 .section("redaction", RedactionConfig.class)
                 .section("policy", PolicyConfig.class)
-                .section("sandbox", GateSettings.class);
+                .section("sandbox", GateSettings.class)
+                .section("models", dev.airlock.llm.ModelSettings.class);
     }
 
     private final RootCommand root;
