@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -100,8 +99,7 @@ public final class Pricing {
                 }
                 JsonNode root = yaml.readTree(in);
                 Map<String, Price> m = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = root.path("prices").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : root.path("prices").properties()) {
                     ModelRef.parse(e.getKey());
                     m.put(e.getKey(), new Price(decimal(e.getValue().get("input")), decimal(e.getValue().get("output"))));
                 }
