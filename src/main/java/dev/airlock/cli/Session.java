@@ -57,6 +57,7 @@ final class Session implements AutoCloseable {
                 .section("redaction", RedactionConfig.class)
                 .section("policy", PolicyConfig.class)
                 .section("sandbox", GateSettings.class)
+                .section("models", dev.airlock.llm.ModelSettings.class)
                 .section("agents", dev.airlock.agent.AgentSettings.class);
     }
 
@@ -601,6 +602,18 @@ final class Session implements AutoCloseable {
     }
 
     private final java.util.List<dev.airlock.vault.ContentCipher> opened = new java.util.ArrayList<>();
+
+    /**
+     * The model providers of the user config, their HTTP through {@code egress}. API keys named
+     * {@code secret:NAME} are read from the tenant's vault (unlocked on first need); {@code env:NAME}
+     * from this process's environment.
+     */
+    dev.airlock.llm.Providers providers(dev.airlock.gate.EgressGate egress) {
+        TenantName t = tenantName();
+        dev.airlock.vault.SecretResolver resolver = dev.airlock.vault.SecretResolver.create(() -> unlock(t));
+        return dev.airlock.llm.Providers.create(config().section("models", dev.airlock.llm.ModelSettings.class),
+                dev.airlock.llm.KeySource.of(resolver::resolve, env()), egress, policy().egress());
+    }
 
     /** Closes audit logs first (their final checkpoints need the databases and the keys). */
     @Override
