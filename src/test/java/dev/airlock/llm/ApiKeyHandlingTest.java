@@ -138,6 +138,17 @@ class ApiKeyHandlingTest {
     }
 
     @Test
+    void anOllamaBehindAnAuthenticatingProxy_getsItsKeyAsABearerToken() {
+        try (FakeModelServer server = FakeModelServer.ollama(); LlmFixture f = new LlmFixture(dir, "  allowed_domains: []\n")) {
+            f.secrets.put("PROXY_TOKEN", KEY);
+            ModelClient client = f.providers("  providers:\n" + LlmFixture.provider("p", server, "secret:PROXY_TOKEN")).client("p", "u", "cli");
+            server.replyText("ok");
+            client.chat(ask("llama3.2", "hi"), StreamListener.NONE);
+            assertThat(server.lastRequest().header("authorization")).contains("Bearer " + KEY);
+        }
+    }
+
+    @Test
     void anUnsetEnvironmentVariable_isAConfigurationError_andNothingIsSent() {
         try (FakeModelServer server = FakeModelServer.openAi(); LlmFixture f = new LlmFixture(dir, "  allowed_domains: []\n")) {
             ModelClient client = f.providers("  providers:\n" + LlmFixture.provider("p", server, "env:NOT_SET_ANYWHERE")).client("p", "u", "cli");

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -194,6 +195,29 @@ class ProviderFailuresTest {
             LlmException e = catchThrowableOfType(LlmException.class, () -> client.chat(ask("m", "hi"), StreamListener.NONE));
             assertThat(e.kind()).isEqualTo(LlmException.Kind.PROVIDER);
             assertThat(e.getMessage()).contains("cannot reach 127.0.0.1:" + port).contains("down");
+        }
+    }
+
+    @Test
+    void interruptingTheCaller_whileItWaitsForTheAnswerToStart_cancelsTheRequest() throws Exception {
+        try (Setup s = setup(FakeModelServer.Protocol.OPENAI, 30)) {
+            s.server().replyDelay(Duration.ofSeconds(20));
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    s.client().chat(ask("some-model", "hello"), StreamListener.NONE);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            while (s.server().requestCount() == 0) {
+                Thread.sleep(10);
+            }
+            caller.interrupt();
+            caller.join(Duration.ofSeconds(5));
+            assertThat(caller.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOfSatisfying(LlmException.class,
+                    e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.CANCELLED));
         }
     }
 
