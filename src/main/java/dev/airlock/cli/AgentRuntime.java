@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * What {@code chat} and {@code ask} share: the agent chosen and narrowed for the workspace, its model
  * client behind the egress gate, its tools behind the gate, the session store, and the loop.
  */
-final class AgentRuntime {
+final class AgentRuntime implements AutoCloseable {
     final Session session;
     final Cli cli;
     final PathContext workspace;
@@ -35,6 +35,7 @@ final class AgentRuntime {
     final EgressGate egress;
     private final dev.airlock.agent.AgentCatalog catalog;
     private final @Nullable String modelOverride;
+    private dev.airlock.llm.@Nullable Providers providers;
 
     AgentRuntime(RootCommand root, @Nullable Path workspaceDir, ApprovalMode mode, @Nullable String modelOverride) {
         this.session = root.session();
@@ -72,7 +73,9 @@ final class AgentRuntime {
     /** The loop for {@code agent}: its model client, price, tools (with its rate limits) and masking. */
     AgentLoop loop(Agent agent) {
         ModelRef ref = agent.requireModel();
-        dev.airlock.llm.Providers providers = session.providers(egress);
+        if (providers == null) {
+            providers = session.providers(egress);
+        }
         ModelClient client = providers.client(ref.provider(), "agent:" + agent.name(), agent.name());
         Price price = providers.pricing().price(ref, client.local()).orElse(null);
         Gate gate = session.gate(new TerminalApprover(cli, session, terminal),
@@ -84,6 +87,14 @@ final class AgentRuntime {
                 .masking(new AgentLoop.Masking(workspace.workspaceRoots().get(0), AirlockHome.userHome(session.env()),
                         session.env().get("USER")))
                 .build();
+    }
+
+    /** Wipes the API keys the providers resolved. */
+    @Override
+    public void close() {
+        if (providers != null) {
+            providers.close();
+        }
     }
 
     /** Prints the reply as it streams and each tool call on stderr. */

@@ -45,7 +45,12 @@ final class AskCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw dev.airlock.home.AirlockException.usage("the question is empty");
         }
-        AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model);
+        try (AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model)) {
+            return converse(rt, text);
+        }
+    }
+
+    private int converse(AgentRuntime rt, String text) {
         Agent a = rt.agent(agent);
         SessionStore.Info s = resume != null ? rt.store.require(resume)
                 : rt.store.create(a.name(), a.requireModel().toString(), rt.workspace.workspaceRoots().get(0).toString());

@@ -38,7 +38,12 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model);
+        try (AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model)) {
+            return converse(rt);
+        }
+    }
+
+    private int converse(AgentRuntime rt) throws java.io.IOException {
         SessionStore.Info s;
         Agent a;
         if (resume != null) {
