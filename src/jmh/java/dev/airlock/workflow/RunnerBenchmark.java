@@ -74,7 +74,6 @@ public class RunnerBenchmark {
     private CommandAnalyzer analyzer;
     private PolicyEngine engine;
     private Redactor redactor;
-    private FieldCipher fieldCipher;
     private ContentCipher cipher;
     private PathContext context;
     private Workflow workflow;
@@ -95,18 +94,7 @@ public class RunnerBenchmark {
         redactor = Redactor.create(RedactionConfig.defaults(), KnownSecrets.create());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        fieldCipher = FieldCipher.fromEnvironment(Map.of("K", Base64.getEncoder().encodeToString(key)), "K");
-        cipher = new ContentCipher() {
-            @Override
-            public byte[] seal(String table, String column, String rowId, String text) {
-                return fieldCipher.encryptText(table, column, rowId, text);
-            }
-
-            @Override
-            public String open(String table, String column, String rowId, byte[] sealed) {
-                return fieldCipher.decryptText(table, column, rowId, sealed);
-            }
-        };
+        cipher = ContentCipher.encrypted(FieldCipher.fromEnvironment(Map.of("K", Base64.getEncoder().encodeToString(key)), "K"));
         context = PathContext.create(ws, Files.createDirectories(root.resolve("user")), root.resolve("airlock"));
         Random random = new Random(7);
         List<Node> list = new ArrayList<>();
@@ -132,7 +120,7 @@ public class RunnerBenchmark {
     public void tearDown() {
         audit.close();
         analyzer.close();
-        fieldCipher.close();
+        cipher.close();
         db.close();
     }
 

@@ -37,7 +37,8 @@ public final class SessionStore {
     private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     private final Jdbi jdbi;
-    private final ContentCipher cipher;
+    private final java.util.function.Supplier<ContentCipher> cipherSource;
+    private @Nullable ContentCipher cipher;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -52,9 +53,13 @@ public final class SessionStore {
             @Nullable ModelMessage message) {
     }
 
-    public SessionStore(Jdbi jdbi, ContentCipher cipher, AuditLog audit, Clock clock) {
+    /**
+     * @param cipher asked once, on the first read or write of content; listing, finding and deleting
+     *               sessions never ask (so they need no key)
+     */
+    public SessionStore(Jdbi jdbi, java.util.function.Supplier<ContentCipher> cipher, AuditLog audit, Clock clock) {
         this.jdbi = jdbi;
-        this.cipher = cipher;
+        this.cipherSource = cipher;
         this.audit = audit;
         this.clock = clock;
     }
@@ -87,11 +92,12 @@ public final class SessionStore {
 
     /** The messages of {@code id}, opened, in order. */
     public List<Entry> entries(String id) {
+        ContentCipher c = cipher();
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM chat_message WHERE session_id = :id ORDER BY seq").bind("id", id)
                 .map((rs, ctx) -> {
                     int seq = rs.getInt("seq");
                     String kind = rs.getString("kind");
-                    String json = cipher.open(TABLE, COLUMN, id + ":" + seq, rs.getBytes("content"));
+                    String json = c.open(TABLE, COLUMN, id + ":" + seq, rs.getBytes("content"));
                     long in = rs.getLong("input_tokens");
                     boolean hasUsage = !rs.wasNull();
                     String cost = rs.getString("cost_usd");
@@ -171,6 +177,9 @@ public final class SessionStore {
 
     private void insert(String id, String kind, String agent, @Nullable String model, @Nullable String tool, @Nullable String status,
             @Nullable Usage usage, @Nullable BigDecimal cost, ObjectNode content) {
+        // Resolved before the transaction: unlocking the vault writes audit rows, which must not wait
+        // on a write lock this thread holds.
+        ContentCipher c = cipher();
         long now = clock.millis();
         String json;
         try {
@@ -181,7 +190,7 @@ public final class SessionStore {
         jdbi.useTransaction(h -> {
             int seq = h.createQuery("SELECT coalesce(max(seq), 0) + 1 FROM chat_message WHERE session_id = :id").bind("id", id)
                     .mapTo(Integer.class).one();
-            byte[] sealed = cipher.seal(TABLE, COLUMN, id + ":" + seq, json);
+            byte[] sealed = c.seal(TABLE, COLUMN, id + ":" + seq, json);
             h.createUpdate("INSERT INTO chat_message(session_id, seq, time_ms, kind, agent, model, tool, status, input_tokens,"
                     + " output_tokens, cost_usd, content) VALUES (:id, :seq, :t, :kind, :agent, :model, :tool, :status, :in, :out, :cost, :c)")
                     .bind("id", id).bind("seq", seq).bind("t", now).bind("kind", kind).bind("agent", agent).bind("model", model)
@@ -194,6 +203,13 @@ public final class SessionStore {
                     .bind("t", now).bind("in", usage == null ? 0 : usage.inputTokens()).bind("out", usage == null ? 0 : usage.outputTokens())
                     .bind("cost", addCost(h, id, cost)).bind("id", id).execute();
         });
+    }
+
+    private synchronized ContentCipher cipher() {
+        if (cipher == null) {
+            cipher = cipherSource.get();
+        }
+        return cipher;
     }
 
     private static String addCost(org.jdbi.v3.core.Handle h, String id, @Nullable BigDecimal cost) {

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "doctor", description = "Check that Airlock can keep its promises here: Java, home, config, SQLite, command analysis, sandbox.")
+@Command(name = "doctor", description = "Check that Airlock can keep its promises here: Java, home, config, SQLite, command analysis, sandbox, "
+        + "OS keychain.")
 final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
@@ -53,6 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
                         + " isolates commands (read-only root, private /tmp, no network)"
                 : probe.reason() + "; until it works every command asks (or is refused with --non-interactive),"
                         + " unless you turn the sandbox off (sandbox.enabled: false, audited)"));
+        checks.add(keychain(s, home));
         boolean all = checks.stream().allMatch(Check::ok);
         if (root.json) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -73,5 +75,20 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         return all ? 0 : 1;
+    }
+
+    /** Optional, so never a failure: whether the OS keychain answers, and whether this tenant uses it. */
+    private static Check keychain(Session s, AirlockHome home) {
+        String detail;
+        try {
+            detail = SecretsCommand.KeychainCommand.describe(s.keychain().status());
+            if (home.isInitialized() && s.tenants().exists(s.tenantName())) {
+                detail += s.vault(s.tenantName()).keychainEnabled() ? "; enabled for tenant '" + s.tenantName() + "'"
+                        : "; not enabled for tenant '" + s.tenantName() + "' (the password sources apply)";
+            }
+        } catch (RuntimeException e) {
+            detail = "not checked: " + s.scrub(Cli.oneLine(e.getMessage()));
+        }
+        return new Check("keychain", true, detail);
     }
 }

@@ -4,7 +4,6 @@ import dev.airlock.gate.ApprovalMode;
 import dev.airlock.gate.ExecOutcome;
 import dev.airlock.gate.ExecRequest;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,16 +17,8 @@ final class ExecCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    static final class Approval {
-        @Option(names = "--yes", description = "Approve commands the policy asks about (never overrides a deny).")
-        boolean yes;
-
-        @Option(names = "--non-interactive", description = "Refuse commands the policy asks about (exit 5).")
-        boolean nonInteractive;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Approval approval = new Approval();
+    @Mixin
+    ApprovalOptions approval = new ApprovalOptions();
 
     @Option(names = "--no-vault", description = {"Do not unlock the vault to scrub its values from the output",
         "(credential patterns are still redacted; known secrets are not)."})
@@ -45,8 +36,7 @@ final class ExecCommand implements Callable<Integer> {
             // Exact scrubbing of every vault value needs them in memory; the unlock and load are audited.
             s.unlock(s.tenantName()).loadAllForRedaction();
         }
-        ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
-                : ApprovalMode.INTERACTIVE;
+        ApprovalMode mode = approval.mode();
         var gate = s.gate(new TerminalApprover(root.cli, s));
         ExecOutcome outcome = gate.exec(new ExecRequest("user", command.agent, text, s.workspaceContext(command.workspace), mode),
                 new WriterOutputStream(root.cli.out), new WriterOutputStream(root.cli.err));

@@ -4,7 +4,6 @@ import dev.airlock.gate.ApprovalMode;
 import dev.airlock.home.AirlockException;
 import dev.airlock.policy.PathContext;
 import dev.airlock.workflow.RunResult;
-import dev.airlock.workflow.Runner;
 import dev.airlock.workflow.Validator;
 import dev.airlock.workflow.Workflow;
 import dev.airlock.workflow.WorkflowLoader;
@@ -69,15 +68,18 @@ final class RunCommand implements Callable<Integer> {
         RunResult result;
         if (resume != null) {
             Path ws = workspace != null ? workspace : Path.of(WorkflowWiring.runs(s).show(resume, null).run().workspace());
-            result = WorkflowWiring.runner(root, s.workspaceContext(ws), mode).resume(resume);
+            try (WorkflowWiring.Wired wired = WorkflowWiring.runner(root, s.workspaceContext(ws), mode)) {
+                result = wired.runner.resume(resume);
+            }
         } else {
             Map<String, String> given = parseInputs(inputs);
             Workflow w = WorkflowLoader.load(file);
             PathContext context = s.workspaceContext(workspace);
             // Refused before the vault is unlocked or anything is written: an invalid file changes nothing.
             Validator.create(s.policy().analyzer(), context).validate(w);
-            Runner runner = WorkflowWiring.runner(root, context, mode);
-            result = runner.start(w, given);
+            try (WorkflowWiring.Wired wired = WorkflowWiring.runner(root, context, mode)) {
+                result = wired.runner.start(w, given);
+            }
         }
         WorkflowWiring.summary(root.cli.err, result);
         if (root.json) {

@@ -69,7 +69,14 @@ final class RunsCommand implements Callable<Integer> {
         public Integer call() {
             Session s = parent.root.session();
             s.initializedHome();
-            Runs.RunDetail d = WorkflowWiring.runs(s).show(run, outputs ? WorkflowWiring.cipher(s) : null);
+            Runs.RunDetail d;
+            if (outputs) {
+                try (dev.airlock.vault.ContentCipher c = s.contentCipher(s.tenantName())) {
+                    d = WorkflowWiring.runs(s).show(run, c);
+                }
+            } else {
+                d = WorkflowWiring.runs(s).show(run, null);
+            }
             var out = parent.root.cli.out;
             if (parent.root.json) {
                 Map<String, Object> m = summary(d.run());

@@ -4,7 +4,6 @@ import dev.airlock.gate.ApprovalMode;
 import dev.airlock.home.AirlockException;
 import dev.airlock.policy.PathContext;
 import dev.airlock.workflow.RunResult;
-import dev.airlock.workflow.Runner;
 import dev.airlock.workflow.Schedules;
 import dev.airlock.workflow.Workflow;
 import dev.airlock.workflow.WorkflowLoader;
@@ -41,8 +40,10 @@ final class SchedulerCommand implements Callable<Integer> {
                 try {
                     Workflow w = WorkflowLoader.load(sc.file());
                     PathContext context = s.workspaceContext(sc.workspace());
-                    Runner runner = WorkflowWiring.runner(root, context, ApprovalMode.NON_INTERACTIVE);
-                    RunResult r = runner.start(w, sc.inputs());
+                    RunResult r;
+                    try (WorkflowWiring.Wired wired = WorkflowWiring.runner(root, context, ApprovalMode.NON_INTERACTIVE)) {
+                        r = wired.runner.start(w, sc.inputs());
+                    }
                     schedules.recordRun(sc.id(), r.runId());
                     WorkflowWiring.summary(root.cli.err, r);
                 } catch (AirlockException e) {

@@ -26,14 +26,15 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "secrets", description = "Keep API keys and passwords in the tenant's encrypted vault.",
         subcommands = {SecretsCommand.Set.class, SecretsCommand.Get.class, SecretsCommand.ListSecrets.class,
-            SecretsCommand.Remove.class, SecretsCommand.Passwd.class})
+            SecretsCommand.Remove.class, SecretsCommand.Passwd.class, SecretsCommand.KeychainCommand.class,
+            SecretsCommand.FieldKey.class})
 final class SecretsCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
     @Override
     public Integer call() {
-        root.cli.err.println("airlock: secrets needs a subcommand: set, get, list, rm or passwd. Try 'airlock secrets --help'.");
+        root.cli.err.println("airlock: secrets needs a subcommand: set, get, list, rm, passwd, keychain or field-key. Try 'airlock secrets --help'.");
         return ExitCode.USAGE.code();
     }
 
@@ -194,9 +195,131 @@ final class SecretsCommand implements Callable<Integer> {
             } else {
                 next = PasswordSource.readNew(Map.of(), s.prompt());
             }
-            u.changePassword(next, s.config().section("vault", VaultSettings.class).params());
+            boolean keychain = s.vault(s.tenantName()).keychainEnabled();
+            u.changePassword(next, s.config().section("vault", VaultSettings.class).params(), s.keychain());
             parent.root.cli.err.println("Changed the vault password of tenant '" + s.tenantName() + "'.");
+            if (keychain && s.vault(s.tenantName()).keychainEnabled()) {
+                parent.root.cli.err.println("Updated the key in the " + s.keychain().backendName() + " too.");
+            } else if (keychain) {
+                parent.root.cli.err.println("warning: the OS keychain could not take the new key (" + s.keychain().status().detail()
+                        + "), so keychain unlock is now off for tenant '" + s.tenantName() + "'; run 'airlock secrets keychain"
+                        + " enable' where the keychain works");
+            }
             return 0;
+        }
+    }
+
+    @Command(name = "field-key", description = "Print the tenant's content encryption key (base64) for unattended "
+            + "services: put it in AIRLOCK_ENC_KEY (or security.encryption.key_env). It opens content fields only, not the "
+            + "vault. Audited.")
+    static final class FieldKey implements Callable<Integer> {
+        @ParentCommand
+        SecretsCommand parent;
+
+        @Override
+        public Integer call() {
+            Session s = parent.root.session();
+            try (SecretBytes key = s.unlock(s.tenantName()).exportFieldKey()) {
+                byte[] raw = key.toByteArray(SecretAccess.INSECURE_ACCESS);
+                byte[] encoded = java.util.Base64.getEncoder().encode(raw);
+                try {
+                    // Deliberately unredacted: printing the key is what this command is for, and it is audited.
+                    parent.root.cli.out.println(new String(encoded, StandardCharsets.US_ASCII));
+                    parent.root.cli.out.flush();
+                } finally {
+                    Arrays.fill(raw, (byte) 0);
+                    Arrays.fill(encoded, (byte) 0);
+                }
+            }
+            parent.root.cli.err.println("This key decrypts every content field of tenant '" + s.tenantName() + "'; keep it "
+                    + "like a password.");
+            return 0;
+        }
+    }
+
+    @Command(name = "keychain", description = "Unlock this tenant from the OS keychain instead of asking for the password "
+            + "(optional; off until enabled).",
+            subcommands = {KeychainCommand.Enable.class, KeychainCommand.Disable.class, KeychainCommand.Status.class})
+    static final class KeychainCommand implements Callable<Integer> {
+        @ParentCommand
+        SecretsCommand parent;
+
+        @Override
+        public Integer call() {
+            parent.root.cli.err.println("airlock: secrets keychain needs a subcommand: enable, disable or status. Try 'airlock "
+                    + "secrets keychain --help'.");
+            return ExitCode.USAGE.code();
+        }
+
+        @Command(name = "enable", description = "Ask for the vault password once and keep the key it unlocks (not the "
+                + "password) in the OS keychain; later unlocks use it. Audited.")
+        static final class Enable implements Callable<Integer> {
+            @ParentCommand
+            KeychainCommand parent;
+
+            @Override
+            public Integer call() {
+                Session s = parent.parent.root.session();
+                TenantName t = s.tenantName();
+                dev.airlock.vault.Keychain keychain = s.keychain();
+                s.vault(t).enableKeychain(PasswordSource.read(s.env(), s.prompt()), keychain).close();
+                parent.parent.root.cli.err.println("Tenant '" + t + "' now unlocks from the " + keychain.backendName()
+                        + " without the password; the password still works. Undo with 'airlock secrets keychain disable'.");
+                return 0;
+            }
+        }
+
+        @Command(name = "disable", description = "Stop unlocking from the OS keychain and remove the key from it. Audited.")
+        static final class Disable implements Callable<Integer> {
+            @ParentCommand
+            KeychainCommand parent;
+
+            @Override
+            public Integer call() {
+                Session s = parent.parent.root.session();
+                TenantName t = s.tenantName();
+                java.util.Optional<String> problem = s.vault(t).disableKeychain(s.keychain());
+                parent.parent.root.cli.err.println("Tenant '" + t + "' no longer unlocks from the OS keychain.");
+                problem.ifPresent(p -> parent.parent.root.cli.err.println("warning: its key may still be in the keychain ("
+                        + p + "); run this command again where the keychain is reachable to remove it"));
+                return 0;
+            }
+        }
+
+        @Command(name = "status", description = "Whether the OS keychain is available here and this tenant unlocks from it.")
+        static final class Status implements Callable<Integer> {
+            @ParentCommand
+            KeychainCommand parent;
+
+            @Override
+            public Integer call() {
+                Session s = parent.parent.root.session();
+                TenantName t = s.tenantName();
+                boolean enabled = s.vault(t).keychainEnabled();
+                dev.airlock.vault.Keychain.Status st = s.keychain().status();
+                if (parent.parent.root.json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("tenant", t.value());
+                    m.put("enabled", enabled);
+                    m.put("state", st.state().name().toLowerCase(java.util.Locale.ROOT));
+                    m.put("backend", st.backend());
+                    m.put("detail", st.detail());
+                    parent.parent.root.cli.out.println(Json.write(m));
+                } else {
+                    parent.parent.root.cli.out.println(describe(st) + "; tenant '" + t + "': " + (enabled
+                            ? "unlocks from the keychain" : "keychain unlock off (enable with 'airlock secrets keychain enable')"));
+                }
+                return 0;
+            }
+        }
+
+        /** "available (Secret Service (secret-tool))", "unavailable: reason", "off: reason". */
+        static String describe(dev.airlock.vault.Keychain.Status st) {
+            return switch (st.state()) {
+                case AVAILABLE -> "available (" + st.backend() + ")";
+                case UNAVAILABLE -> "unavailable: " + st.detail();
+                case OFF -> "off: " + st.detail();
+            };
         }
     }
 }

@@ -53,9 +53,12 @@ final class Session implements AutoCloseable {
                 .section("audit", AuditSettings.class)
                 .section("logging", LoggingSettings.class)
                 .section("vault", VaultSettings.class)
+                .section("security", dev.airlock.vault.SecuritySettings.class)
                 .section("redaction", RedactionConfig.class)
                 .section("policy", PolicyConfig.class)
-                .section("sandbox", GateSettings.class);
+                .section("sandbox", GateSettings.class)
+                .section("models", dev.airlock.llm.ModelSettings.class)
+                .section("agents", dev.airlock.agent.AgentSettings.class);
     }
 
     private final RootCommand root;
@@ -302,14 +305,84 @@ final class Session implements AutoCloseable {
         return vault(name).isInitialized();
     }
 
-    /** The tenant's vault, unlocked with the password from the configured source; once per process. */
+    /**
+     * The tenant's vault, unlocked once per process: from the OS keychain if the tenant enabled it
+     * and it answers, else with the password from the configured source.
+     */
     UnlockedVault unlock(TenantName name) {
+        return unlock(name, prompt);
+    }
+
+    private UnlockedVault unlock(TenantName name, PasswordPrompt passwordPrompt) {
         UnlockedVault u = unlocked.get(name);
         if (u == null) {
-            u = vault(name).unlock(PasswordSource.read(env(), prompt));
+            Vault v = vault(name);
+            u = v.unlockFromKeychain(keychain()).orElseGet(() -> v.unlock(PasswordSource.read(env(), passwordPrompt)));
             useUnlocked(name, u);
         }
         return u;
+    }
+
+    private dev.airlock.vault.@Nullable Keychain keychain;
+
+    /** The OS keychain for this home; off with {@code vault.keychain: false} or {@code AIRLOCK_NO_KEYCHAIN}. */
+    dev.airlock.vault.Keychain keychain() {
+        if (keychain == null) {
+            keychain = config().section("vault", VaultSettings.class).keychain()
+                    ? dev.airlock.vault.Keychain.detect(env(), home().root().toAbsolutePath().normalize().toString())
+                    : dev.airlock.vault.Keychain.off("turned off by vault.keychain: false in " + config().file()
+                            .map(Object::toString).orElse("the config") + "; remove that setting to use the keychain");
+        }
+        return keychain;
+    }
+
+    /**
+     * How the tenant's content is kept at rest ({@code security.encryption}); the caller closes it.
+     * On (the default): the field key from the variable named by {@code key_env} if it is set, else
+     * from the vault (keychain or password). Off: the marked-plaintext cipher. A change of mode is
+     * recorded once in the tenant's audit log ({@code security.encryption}).
+     *
+     * @throws dev.airlock.home.AirlockException exit 7 if encryption is on and neither key source is
+     *     available; nothing is written then
+     */
+    dev.airlock.vault.ContentCipher contentCipher(TenantName name) {
+        dev.airlock.vault.SecuritySettings.Encryption enc = config().section("security",
+                dev.airlock.vault.SecuritySettings.class).encryption();
+        String keyEnv = enc.keyEnv();
+        boolean fromEnv = enc.enabled() && env().get(keyEnv) != null && !env().get(keyEnv).isBlank();
+        dev.airlock.vault.ContentCipher cipher;
+        if (!enc.enabled()) {
+            cipher = dev.airlock.vault.ContentCipher.plaintext();
+        } else if (fromEnv) {
+            cipher = dev.airlock.vault.ContentCipher.encrypted(dev.airlock.vault.FieldCipher.fromEnvironment(env(), keyEnv));
+        } else {
+            PasswordPrompt orNoKey = text -> {
+                try {
+                    return prompt.readPassword(text);
+                } catch (dev.airlock.vault.VaultException e) {
+                    throw new dev.airlock.home.AirlockException(dev.airlock.home.ExitCode.AUTH, "encryption at rest is on for "
+                            + "tenant '" + name + "' and no key is available: set " + keyEnv + " to the base64 field key, or "
+                            + "give the vault password (" + PasswordSource.FILE_ENV + ", " + PasswordSource.COMMAND_ENV
+                            + ", " + PasswordSource.PASSWORD_ENV + " or a terminal). Nothing was written");
+                }
+            };
+            cipher = dev.airlock.vault.ContentCipher.encrypted(unlock(name, orNoKey).fieldCipher());
+        }
+        String mode = enc.enabled() ? "on" : "off";
+        try {
+            if (!db(name).meta("content_encryption").orElse("on").equals(mode)) {
+                audit(name).appendWith(AuditEvent.builder("security.encryption").target("tenant:" + name)
+                        .detail("enabled", enc.enabled())
+                        .detail("key_source", !enc.enabled() ? "none: content is stored as plaintext"
+                                : fromEnv ? keyEnv : "vault").build(),
+                        h -> h.execute("INSERT INTO meta(key, value) VALUES ('content_encryption', ?)"
+                                + " ON CONFLICT(key) DO UPDATE SET value = excluded.value", mode));
+            }
+        } catch (RuntimeException e) {
+            cipher.close();
+            throw e;
+        }
+        return cipher;
     }
 
     private void useUnlocked(TenantName name, UnlockedVault u) {
@@ -449,7 +522,15 @@ final class Session implements AutoCloseable {
 
     /** The gate for the selected tenant: policy, approval, sandbox, redaction, audit. */
     Gate gate(dev.airlock.gate.Approver approver) {
-        GateSettings settings = config().section("sandbox", GateSettings.class);
+        return gate(approver, java.util.List.of());
+    }
+
+    /** The gate, with an agent's own rate limits added to the configured ones. */
+    Gate gate(dev.airlock.gate.Approver approver, java.util.List<GateSettings.RateLimitSetting> extraLimits) {
+        GateSettings configured = config().section("sandbox", GateSettings.class);
+        java.util.List<GateSettings.RateLimitSetting> limits = new java.util.ArrayList<>(configured.rateLimits());
+        limits.addAll(extraLimits);
+        GateSettings settings = new GateSettings(configured.enabled(), configured.timeLimitSeconds(), configured.outputLimitBytes(), limits);
         Sandbox sandbox = null;
         String state;
         if (!settings.enabled()) {
@@ -498,6 +579,42 @@ final class Session implements AutoCloseable {
         return filter.apply(text);
     }
 
+    // ---- agents and chat sessions (issue #6) ----
+
+    /** The agents of the user config, narrowed by the workspace's {@code .airlock/agents}. */
+    dev.airlock.agent.AgentCatalog agents(PathContext workspace) {
+        return dev.airlock.agent.AgentCatalog.load(config().section("agents", dev.airlock.agent.AgentSettings.class),
+                config().file().orElse(Config.userConfigPath(env())).toString(), workspace.workspaceRoots().get(0));
+    }
+
+    /**
+     * The selected tenant's chat sessions. The content cipher is resolved (key from the environment
+     * or the unlocked vault, see {@link #contentCipher}) only when content is first read or written:
+     * listing and deleting sessions unlock nothing.
+     */
+    dev.airlock.agent.SessionStore sessions() {
+        TenantName t = tenantName();
+        return new dev.airlock.agent.SessionStore(db().jdbi(), () -> {
+            dev.airlock.vault.ContentCipher c = contentCipher(t);
+            opened.add(c);
+            return c;
+        }, lazyAudit(t), clock);
+    }
+
+    private final java.util.List<dev.airlock.vault.ContentCipher> opened = new java.util.ArrayList<>();
+
+    /**
+     * The model providers of the user config, their HTTP through {@code egress}. API keys named
+     * {@code secret:NAME} are read from the tenant's vault (unlocked on first need); {@code env:NAME}
+     * from this process's environment.
+     */
+    dev.airlock.llm.Providers providers(dev.airlock.gate.EgressGate egress) {
+        TenantName t = tenantName();
+        dev.airlock.vault.SecretResolver resolver = dev.airlock.vault.SecretResolver.create(() -> unlock(t));
+        return dev.airlock.llm.Providers.create(config().section("models", dev.airlock.llm.ModelSettings.class),
+                dev.airlock.llm.KeySource.of(resolver::resolve, env()), egress, policy().egress());
+    }
+
     /** Closes audit logs first (their final checkpoints need the databases and the keys). */
     @Override
     public void close() {
@@ -510,6 +627,8 @@ final class Session implements AutoCloseable {
             }
         }
         logs.clear();
+        opened.forEach(dev.airlock.vault.ContentCipher::close);
+        opened.clear();
         unlocked.values().forEach(UnlockedVault::close);
         unlocked.clear();
         known.clear();

@@ -25,6 +25,12 @@ final class TerminalApprover implements Approver {
         this.session = session;
     }
 
+    /** Reads answers from {@code reader}, shared with whoever else reads the terminal (the chat prompt). */
+    TerminalApprover(Cli cli, Session session, BufferedReader reader) {
+        this(cli, session);
+        this.reader = reader;
+    }
+
     @Override
     public boolean approve(String line, Decision.Ask decision, boolean sandboxed) {
         cli.err.println("airlock: this needs your approval");

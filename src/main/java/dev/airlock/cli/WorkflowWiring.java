@@ -4,7 +4,8 @@ import dev.airlock.gate.ApprovalMode;
 import dev.airlock.policy.PathContext;
 import dev.airlock.store.TenantName;
 import dev.airlock.vault.ContentCipher;
-import dev.airlock.vault.FieldCipher;
+import dev.airlock.workflow.AgentResolver;
+import dev.airlock.workflow.ModelAccess;
 import dev.airlock.workflow.RunListener;
 import dev.airlock.workflow.Runner;
 import dev.airlock.workflow.Runs;
@@ -20,49 +21,106 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the workflow verbs share: the runner assembled from the session's parts, the content cipher
- * from the vault (or {@code AIRLOCK_ENC_KEY}), and the progress lines on stderr. Kept out of
+ * What the workflow verbs share: the runner assembled from the session's parts (content cipher,
+ * model providers, agents), and the progress lines on stderr. Kept out of
  * {@link Session} so that the session stays what every command uses.
  */
 final class WorkflowWiring {
     private WorkflowWiring() {}
 
-    /** The tenant's content cipher: the unlocked vault's field key, else the environment key (exit 7 if neither). */
-    static ContentCipher cipher(Session s) {
-        TenantName t = s.tenantName();
-        FieldCipher fc = FieldCipher.resolve(s.hasIdentity(t) ? s.unlock(t) : null, s.env(), FieldCipher.DEFAULT_KEY_ENV);
-        return new ContentCipher() {
-            @Override
-            public byte[] seal(String table, String column, String rowId, String text) {
-                return fc.encryptText(table, column, rowId, text);
-            }
+    /**
+     * A runner for this command and what it opened: the content cipher ({@code security.encryption})
+     * and, on the first llm node, the model providers. Closing wipes their keys.
+     */
+    static final class Wired implements AutoCloseable {
+        final Runner runner;
+        private final ContentCipher cipher;
+        private final ModelsOnDemand models;
 
-            @Override
-            public String open(String table, String column, String rowId, byte[] sealed) {
-                return fc.decryptText(table, column, rowId, sealed);
-            }
-        };
+        private Wired(Runner runner, ContentCipher cipher, ModelsOnDemand models) {
+            this.runner = runner;
+            this.cipher = cipher;
+            this.models = models;
+        }
+
+        @Override
+        public void close() {
+            models.close();
+            cipher.close();
+        }
     }
 
-    static Runner runner(RootCommand root, PathContext context, ApprovalMode mode) {
+    static Wired runner(RootCommand root, PathContext context, ApprovalMode mode) {
         Session s = root.session();
-        if (s.hasIdentity(s.tenantName())) {
+        TenantName t = s.tenantName();
+        if (s.hasIdentity(t)) {
             // Exact scrubbing of every vault value needs them in memory; the unlock and load are audited.
-            s.unlock(s.tenantName()).loadAllForRedaction();
+            s.unlock(t).loadAllForRedaction();
         }
-        return Runner.builder()
+        ContentCipher cipher = s.contentCipher(t);
+        ModelsOnDemand models = new ModelsOnDemand(s);
+        Runner runner = Runner.builder()
                 .db(s.db())
                 .audit(s.audit())
-                .cipher(cipher(s))
+                .cipher(cipher)
                 .gate(s::gate)
                 .analyzer(s.policy().analyzer())
                 .context(context)
                 .redactor(s.redactor())
+                .models(models)
+                .agents(name -> agent(s, context, name))
                 .mode(mode)
                 .terminal(new TerminalApprover(root.cli, s))
                 .listener(new Progress(root.cli.err, s))
                 .clock(s.clock())
                 .build();
+        return new Wired(runner, cipher, models);
+    }
+
+    /** The agent {@code name} of the agents configuration, as an llm node uses it (its model and prompt). */
+    private static java.util.Optional<AgentResolver.Agent> agent(Session s, PathContext context, String name) {
+        dev.airlock.agent.Agent a = s.agents(context).all().get(name);
+        return a == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new AgentResolver.Agent(a.name(), a.requireModel(), a.systemPrompt()));
+    }
+
+    /**
+     * The configured providers and price table, opened on the first llm node (a shell-only workflow
+     * never reads the models section or resolves a key). Requests go through the egress gate as
+     * agent {@code workflow}.
+     */
+    static final class ModelsOnDemand implements ModelAccess, AutoCloseable {
+        private final Session s;
+        private dev.airlock.llm.@Nullable Providers providers;
+
+        ModelsOnDemand(Session s) {
+            this.s = s;
+        }
+
+        private synchronized dev.airlock.llm.Providers providers() {
+            if (providers == null) {
+                providers = s.providers(dev.airlock.gate.EgressGate.create(s.policy(), s.lazyAudit(s.tenantName())));
+            }
+            return providers;
+        }
+
+        @Override
+        public dev.airlock.llm.ModelClient client(dev.airlock.llm.ModelRef ref) {
+            return providers().client(ref.provider(), "workflow", "workflow");
+        }
+
+        @Override
+        public java.util.Optional<dev.airlock.llm.Price> price(dev.airlock.llm.ModelRef ref) {
+            dev.airlock.llm.Providers p = providers();
+            return p.pricing().price(ref, p.isLocal(ref.provider()));
+        }
+
+        @Override
+        public synchronized void close() {
+            if (providers != null) {
+                providers.close();
+            }
+        }
     }
 
     static Runs runs(Session s) {

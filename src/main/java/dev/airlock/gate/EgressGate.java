@@ -103,8 +103,22 @@ public final class EgressGate {
         }
     }
 
+    /**
+     * Checks and records a request to {@code uri} without sending anything: for a caller that must
+     * refuse before it builds a connection at all (a remote model provider in offline mode). The
+     * record is the same {@code egress.request} row {@link #send} writes.
+     *
+     * @throws EgressRefused when the host is not allowed
+     */
+    public void preflight(String actor, String agent, String method, URI uri) {
+        check(actor, agent, method, uri);
+    }
+
     private void check(String actor, String agent, HttpRequest request) {
-        URI uri = request.uri();
+        check(actor, agent, request.method(), request.uri());
+    }
+
+    private void check(String actor, String agent, String method, URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Decision d = (scheme.equals("http") || scheme.equals("https")) ? engine.checkUrl(uri, agent)
                 : new Decision.Deny(java.util.List.of("only http and https leave Airlock, not '" + scheme + "'"),
@@ -115,7 +129,7 @@ public final class EgressGate {
             case Decision.Deny a -> "denied";
         };
         audit.append(AuditEvent.builder("egress.request").actor(actor).target("host:" + uri.getHost()).outcome(outcome)
-                .detail("method", request.method()).detail("scheme", scheme).detail("host", String.valueOf(uri.getHost()))
+                .detail("method", method).detail("scheme", scheme).detail("host", String.valueOf(uri.getHost()))
                 .detail("port", uri.getPort()).detail("path", uri.getRawPath() == null ? "" : uri.getRawPath())
                 .detail("agent", agent).detail("reasons", d.reasons()).build());
         switch (d) {

@@ -263,23 +263,18 @@ public final class Config {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : cause.getMessage();
             String key = path(section, e);
-            if (key.isEmpty()) {
-                // A document's own validation names its key in the message ("max_tokens must be…").
-                for (String k : keyLines.keySet()) {
-                    if (why != null && why.contains(k)) {
-                        key = k;
-                        break;
-                    }
+            // A record's own validation names the key in its message ("checkpoint_every_rows must be…"):
+            // point at that key inside the record that failed, the most specific one if several match.
+            String prefix = key.isEmpty() ? "" : key + ".";
+            String named = null;
+            for (String k : keyLines.keySet()) {
+                if (k.startsWith(prefix) && why != null && why.contains(k.substring(prefix.length()))
+                        && (named == null || k.length() > named.length())) {
+                    named = k;
                 }
-            } else if (key.equals(section)) {
-                // A section's own validation names the key in its message ("checkpoint_every_rows must be…").
-                String prefix = section + ".";
-                for (String k : keyLines.keySet()) {
-                    if (k.startsWith(prefix) && why != null && why.contains(k.substring(prefix.length()))) {
-                        key = k;
-                        break;
-                    }
-                }
+            }
+            if (named != null) {
+                key = named;
             }
             throw error(file, lineOf(key, keyLines, e), "invalid value for key '" + key + "': " + oneLine(why));
         }

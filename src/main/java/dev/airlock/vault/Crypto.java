@@ -23,6 +23,7 @@ final class Crypto {
     /** 96-bit nonces: the length GCM is specified for (NIST SP 800-38D, 8.2). */
     static final int NONCE_BYTES = 12;
     static final int TAG_BYTES = 16;
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private Crypto() {}
 
@@ -93,6 +94,45 @@ final class Crypto {
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Lowercase hex of {@code bytes} as ASCII bytes, without a {@code String} (which cannot be wiped). */
+    static byte[] hexAscii(byte[] bytes) {
+        byte[] out = new byte[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = (byte) HEX_DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = (byte) HEX_DIGITS[bytes[i] & 0xf];
+        }
+        return out;
+    }
+
+    /**
+     * Decodes {@code length} bytes from ASCII hex (either case); surrounding whitespace is ignored.
+     * Returns null if the text is not exactly that, without saying where (it may be a secret).
+     */
+    static byte @Nullable [] fromHexAscii(byte[] ascii, int length) {
+        int start = 0;
+        int end = ascii.length;
+        while (start < end && Character.isWhitespace(ascii[start])) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(ascii[end - 1])) {
+            end--;
+        }
+        if (end - start != 2 * length) {
+            return null;
+        }
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            int hi = Character.digit(ascii[start + 2 * i], 16);
+            int lo = Character.digit(ascii[start + 2 * i + 1], 16);
+            if (hi < 0 || lo < 0) {
+                wipe(out);
+                return null;
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
     }
 
     static void wipe(byte @Nullable []... arrays) {

@@ -138,20 +138,31 @@ public final class UnlockedVault implements AutoCloseable {
      *     header meanwhile (nothing is written: unlock again and retry)
      */
     public void changePassword(char[] newPassword, KdfParams params) {
+        changePassword(newPassword, params, Keychain.off("not consulted for this password change"));
+    }
+
+    /**
+     * As {@link #changePassword(char[], KdfParams)}; if the tenant unlocks from the OS keychain,
+     * its entry is then replaced by the new key-encryption key ({@code vault.keychain.refresh}), or,
+     * when {@code keychain} cannot take it, keychain unlock is turned off for the tenant
+     * ({@code vault.keychain.disable}), so that the old entry is never asked again.
+     */
+    public void changePassword(char[] newPassword, KdfParams params, Keychain keychain) {
+        byte[] kek = new byte[Crypto.KEY_BYTES];
         try {
             if (newPassword.length == 0) {
                 throw VaultException.usage("the new vault password is empty; choose a non-empty password");
             }
-            read(() -> {
+            VaultHeader written = read(() -> {
                 VaultHeader previous = vault.readHeader("vault.password.change");
                 byte[] key = dataKey.toByteArray(SecretAccess.INSECURE_ACCESS);
                 VaultHeader next;
                 try {
-                    next = vault.wrap(newPassword, params, key, previous.created, vault.clock.millis());
+                    next = vault.wrap(newPassword, params, key, previous.created, vault.clock.millis(), kek);
                 } finally {
                     Crypto.wipe(key);
                 }
-                return vault.audit.appendWith(vault.event("vault.password.change", vault.vaultTarget())
+                vault.audit.appendWith(vault.event("vault.password.change", vault.vaultTarget())
                         .detail("kdf", params.toString()).build(), h -> {
                     if (!next.replace(h, previous)) {
                         throw new VaultException(ExitCode.RUNTIME, "the vault header of tenant '" + vault.tenant
@@ -159,8 +170,11 @@ public final class UnlockedVault implements AutoCloseable {
                     }
                     return null;
                 });
+                return next;
             });
+            vault.refreshKeychain(keychain, written, kek);
         } finally {
+            Crypto.wipe(kek);
             Arrays.fill(newPassword, '\0');
         }
     }

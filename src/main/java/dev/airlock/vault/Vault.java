@@ -128,10 +128,19 @@ public final class Vault {
      * {@code dataKey}. Does not clear {@code password}.
      */
     VaultHeader wrap(char[] password, KdfParams params, byte[] dataKey, long created, long updated) {
+        return wrap(password, params, dataKey, created, updated, null);
+    }
+
+    /** As {@link #wrap(char[], KdfParams, byte[], long, long)}, copying the new KEK into {@code kekOut} if given. */
+    VaultHeader wrap(char[] password, KdfParams params, byte[] dataKey, long created, long updated,
+            byte @Nullable [] kekOut) {
         byte[] salt = Crypto.randomBytes(random, Kdf.SALT_BYTES);
         byte[] aad = VaultHeader.keyAad(VaultHeader.FORMAT_VERSION, tenant, params.algorithm().id(), params.encoded(), salt);
         byte[][] keys = passwordKeys(params, password, salt);
         try {
+            if (kekOut != null) {
+                System.arraycopy(keys[0], 0, kekOut, 0, Crypto.KEY_BYTES);
+            }
             byte[] nonce = Crypto.randomBytes(random, Crypto.NONCE_BYTES);
             byte[] wrapped = Crypto.seal(keys[0], nonce, aad, dataKey);
             byte[] check = Crypto.hmacSha256(keys[1], aad);
@@ -160,8 +169,21 @@ public final class Vault {
      *     wrapped data key was modified (the header is left untouched); exit 2 if there is no vault
      */
     public UnlockedVault unlock(char[] password) {
+        return unlock(password, readHeaderOrClear(password), null);
+    }
+
+    private VaultHeader readHeaderOrClear(char[] password) {
         try {
-            VaultHeader header = readHeader("vault.unlock");
+            return readHeader("vault.unlock");
+        } catch (RuntimeException e) {
+            Arrays.fill(password, '\0');
+            throw e;
+        }
+    }
+
+    /** Unlocks with the password; copies the KEK into {@code kekOut} if given. Clears {@code password}. */
+    private UnlockedVault unlock(char[] password, VaultHeader header, byte @Nullable [] kekOut) {
+        try {
             KdfParams params = KdfParams.decode(header.kdf, header.kdfParams);
             byte[][] keys = passwordKeys(params, password, header.salt);
             byte @Nullable [] dataKey = null;
@@ -191,6 +213,9 @@ public final class Vault {
                     session.close();
                     throw e;
                 }
+                if (kekOut != null) {
+                    System.arraycopy(keys[0], 0, kekOut, 0, Crypto.KEY_BYTES);
+                }
                 return session;
             } finally {
                 Crypto.wipe(keys);
@@ -199,6 +224,155 @@ public final class Vault {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    // ---- the OS keychain as an unlock source (docs/vault.md, "OS keychain") ---------------------
+
+    /** The {@code meta} key that records that this tenant unlocks from the OS keychain. */
+    static final String KEYCHAIN_META = "vault.keychain";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Vault.class);
+
+    /** Whether this tenant opted in to unlocking from the OS keychain. No keychain is asked. */
+    public boolean keychainEnabled() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM meta WHERE key = :k").bind("k", KEYCHAIN_META)
+                .mapTo(Integer.class).one()) > 0;
+    }
+
+    /**
+     * Unlocks with the key-encryption key kept in {@code keychain}, without the password or the
+     * KDF, if this tenant enabled it. Empty, so that the caller falls back to the password, when it
+     * is not enabled, the keychain is off or unavailable, there is no entry for the current header
+     * (after a password change), or the entry does not unwrap the data key; only the last case is
+     * audited ({@code vault.unlock} failure, reason {@code keychain-stale}). A success is audited as
+     * {@code vault.unlock} with {@code source: keychain}.
+     *
+     * @throws VaultException exit 3 if the header is corrupt (as the password path would)
+     */
+    public Optional<UnlockedVault> unlockFromKeychain(Keychain keychain) {
+        if (!keychainEnabled()) {
+            return Optional.empty();
+        }
+        VaultHeader header = readHeader("vault.unlock");
+        Optional<SecretBytes> kek = keychain.lookup(tenant, headerId(header));
+        if (kek.isEmpty()) {
+            return Optional.empty();
+        }
+        byte @Nullable [] dataKey = null;
+        byte[] raw = new byte[0];
+        try (SecretBytes k = kek.get()) {
+            raw = k.toByteArray(SecretAccess.INSECURE_ACCESS);
+            dataKey = Crypto.open(raw, header.wrapNonce, header.keyAad(), header.wrappedKey);
+            if (dataKey.length != Crypto.KEY_BYTES) {
+                return Optional.empty();
+            }
+            UnlockedVault session = new UnlockedVault(this, SecretBytes.copyOf(dataKey));
+            try {
+                audit.append(event("vault.unlock", vaultTarget()).detail("source", "keychain")
+                        .detail("keychain", keychain.backendName()).build());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            return Optional.of(session);
+        } catch (GeneralSecurityException e) {
+            LOG.debug("the keychain entry of tenant {} does not unwrap its data key; using the password instead", tenant);
+            // Audited only: the password path that follows decides what the user sees.
+            failed(VaultException.auth("stale keychain entry"), "vault.unlock", vaultTarget(), "keychain-stale");
+            return Optional.empty();
+        } finally {
+            Crypto.wipe(raw);
+            Crypto.wipe(dataKey);
+        }
+    }
+
+    /**
+     * Unlocks with {@code password} and stores the key-encryption key in {@code keychain}, so that
+     * later unlocks of this tenant in this home can skip the password. Audited as
+     * {@code vault.keychain.enable} (with the keychain's name, never the key), in the same
+     * transaction as recording the choice. Clears {@code password}.
+     *
+     * @return the vault, unlocked
+     * @throws VaultException exit 2 if keychain use is turned off; exit 1 if the keychain is
+     *     unavailable or refuses the entry (checked before the password is used); exit 7 for a
+     *     wrong password
+     */
+    public UnlockedVault enableKeychain(char[] password, Keychain keychain) {
+        VaultHeader header;
+        try {
+            keychain.requireAvailable();
+            header = readHeader("vault.keychain.enable");
+        } catch (RuntimeException e) {
+            Arrays.fill(password, '\0');
+            throw e;
+        }
+        byte[] kek = new byte[Crypto.KEY_BYTES];
+        UnlockedVault session = unlock(password, header, kek);
+        try (SecretBytes key = SecretBytes.copyOf(kek)) {
+            try {
+                keychain.store(tenant, headerId(header), key);
+            } catch (VaultException e) {
+                throw failed(e, "vault.keychain.enable", vaultTarget(), "keychain-store-failed");
+            }
+            audit.appendWith(event("vault.keychain.enable", vaultTarget()).detail("keychain", keychain.backendName()).build(),
+                    h -> h.execute("INSERT INTO meta(key, value) VALUES (?, 'on') ON CONFLICT(key) DO UPDATE SET value = "
+                            + "excluded.value", KEYCHAIN_META));
+            return session;
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        } finally {
+            Crypto.wipe(kek);
+        }
+    }
+
+    /**
+     * Stops unlocking this tenant from the keychain and removes its entry there. Needs no password.
+     * Audited as {@code vault.keychain.disable} with whether the entry was removed, in the same
+     * transaction as forgetting the choice; the choice is forgotten even if the keychain cannot be
+     * reached, so no later unlock asks it.
+     *
+     * @return empty if no entry is left in the keychain, else why it could not be removed
+     */
+    public Optional<String> disableKeychain(Keychain keychain) {
+        return disableKeychain(keychain, null);
+    }
+
+    private Optional<String> disableKeychain(Keychain keychain, @Nullable String why) {
+        Optional<String> problem = keychain.remove(tenant);
+        AuditEvent.Builder e = event("vault.keychain.disable", vaultTarget()).detail("keychain", keychain.backendName())
+                .detail("entry_removed", problem.isEmpty());
+        if (why != null) {
+            e.detail("reason", why);
+        }
+        problem.ifPresent(p -> e.detail("problem", p));
+        audit.appendWith(e.build(), h -> h.execute("DELETE FROM meta WHERE key = ?", KEYCHAIN_META));
+        return problem;
+    }
+
+    /**
+     * After a password change: stores the new KEK for the new header, or, if the keychain cannot
+     * take it, turns keychain unlock off for this tenant (audited) so that no stale entry is asked.
+     */
+    void refreshKeychain(Keychain keychain, VaultHeader header, byte[] kek) {
+        if (!keychainEnabled()) {
+            return;
+        }
+        try (SecretBytes key = SecretBytes.copyOf(kek)) {
+            keychain.store(tenant, headerId(header), key);
+            audit.append(event("vault.keychain.refresh", vaultTarget()).detail("keychain", keychain.backendName()).build());
+        } catch (VaultException e) {
+            LOG.debug("keychain entry of tenant {} not refreshed after a password change: {}", tenant, e.getMessage());
+            disableKeychain(keychain, "password changed; the keychain could not take the new key");
+        }
+    }
+
+    /**
+     * Names the header a keychain entry belongs to: a hash of everything the KEK depends on, so a
+     * password change (new salt) makes the old entry a miss. Not secret.
+     */
+    static String headerId(VaultHeader header) {
+        byte[] digest = Crypto.sha256(new Crypto.Fields("airlock keychain header id v1").bytes(header.keyAad()).toByteArray());
+        return Crypto.hex(Arrays.copyOf(digest, 16));
     }
 
     /**

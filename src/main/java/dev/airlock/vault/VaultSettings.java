@@ -11,13 +11,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param memoryKib   Argon2id memory in KiB (default 65536 = 64 MiB)
  * @param iterations  Argon2id passes (default 3)
  * @param parallelism Argon2id lanes or scrypt p (default 4 for Argon2id, 1 for scrypt)
+ * @param keychain    whether the OS keychain may be used as an unlock source at all (default
+ *                    true; a tenant still has to opt in with {@code airlock secrets keychain enable})
  */
 public record VaultSettings(
         @JsonProperty("kdf") String kdf,
         @JsonProperty("memory_kib") Integer memoryKib,
         @JsonProperty("iterations") Integer iterations,
-        @JsonProperty("parallelism") Integer parallelism) {
+        @JsonProperty("parallelism") Integer parallelism,
+        @JsonProperty("keychain") Boolean keychain) {
     public VaultSettings {
+        if (keychain == null) {
+            keychain = true;
+        }
         if (kdf == null) {
             kdf = "argon2id";
         }

@@ -562,7 +562,7 @@ final class Execution {
         } catch (LlmException e) {
             return Attempt.failure(redact(oneLine(e.getMessage())), e.exitCode().code(), "model_unavailable", false);
         }
-        Optional<Price> price = client.local() ? Optional.of(Price.FREE) : r.models.price(ref);
+        Optional<Price> price = r.models.price(ref);
         // Earlier outputs (commands', models') are untrusted data: wrapped and defused before a model sees them.
         String prompt = redact(Template.parse(l.prompt()).render(t -> t instanceof Template.OutputRef out
                 ? Containment.wrap("workflow:" + out.node(), "done", rawValue(t)) : rawValue(t)));

@@ -14,7 +14,7 @@ public interface ModelAccess {
      */
     ModelClient client(ModelRef ref);
 
-    /** What {@code ref} costs; empty when unknown (never a guess). Local providers are free. */
+    /** What {@code ref} costs (free for a provider on this machine); empty when unknown, never a guess. */
     Optional<Price> price(ModelRef ref);
 
     /** No providers at all: every llm node fails with a configuration error naming the model. */

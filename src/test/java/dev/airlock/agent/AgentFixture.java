@@ -81,17 +81,7 @@ final class AgentFixture implements AutoCloseable {
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
             fieldCipher = FieldCipher.fromEnvironment(Map.of("K", Base64.getEncoder().encodeToString(key)), "K");
-            cipher = new ContentCipher() {
-                @Override
-                public byte[] seal(String table, String column, String rowId, String text) {
-                    return fieldCipher.encryptText(table, column, rowId, text);
-                }
-
-                @Override
-                public String open(String table, String column, String rowId, byte[] sealed) {
-                    return fieldCipher.decryptText(table, column, rowId, sealed);
-                }
-            };
+            cipher = ContentCipher.encrypted(fieldCipher);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -128,7 +118,7 @@ final class AgentFixture implements AutoCloseable {
     }
 
     SessionStore store() {
-        return new SessionStore(db.jdbi(), cipher, audit, Clock.systemUTC());
+        return new SessionStore(db.jdbi(), () -> cipher, audit, Clock.systemUTC());
     }
 
     Path write(String name, String content) {

@@ -264,6 +264,40 @@ class WorkflowCliTest {
         assertThat(f.auditRows("workflow.schedule.remove")).hasSize(1);
     }
 
+    @Test
+    void llmNodes_reachTheConfiguredProviderAndAgent_andUsageIsRecorded() throws IOException {
+        try (dev.airlock.llm.fake.FakeModelServer server = dev.airlock.llm.fake.FakeModelServer.openAi()) {
+            Files.writeString(f.config, "vault: {memory_kib: 19456, iterations: 2, parallelism: 1}\n" + """
+                    models:
+                      providers:
+                        fake: {type: openai, base_url: '%s'}
+                    agents:
+                      model: fake/fake-model
+                    """.formatted(server.baseUrl()));
+            server.reply(dev.airlock.llm.fake.Reply.text("two folders").withUsage(30, 5))
+                    .reply(dev.airlock.llm.fake.Reply.text("fine by the agent").withUsage(40, 6));
+            Path llm = f.root.resolve("llm.yaml");
+            Files.writeString(llm, """
+                    name: ask
+                    cost_cap_usd: 0.01
+                    nodes:
+                      - {id: look, type: shell, command: "ls"}
+                      - {id: sum, type: llm, model: fake/fake-model, prompt: "Count: {{nodes.look.output}}", max_tokens: 20, depends_on: [look]}
+                      - {id: agent, type: llm, agent: default, prompt: "Check: {{nodes.sum.output}}", max_tokens: 20, depends_on: [sum]}
+                    """);
+            ExecCliFixture.Result r = f.run("--json", "run", llm.toString(), "--workspace", f.workspace.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(2);
+            assertThat(server.requests().get(1).body()).contains("two folders");
+            JsonNode show = json(f.run("--json", "runs", "show", json(r).path("run").asText(), "--outputs"));
+            assertThat(show.path("nodes").get(2).path("output").asText()).isEqualTo("fine by the agent");
+            assertThat(show.path("nodes").get(1).path("input_tokens").asLong()).isEqualTo(30);
+            // A provider on this machine is free: the cost is known and zero.
+            assertThat(show.path("nodes").get(1).path("cost_usd").asText()).isEqualTo("0");
+            assertThat(f.auditRows("egress.request")).hasSize(2);
+        }
+    }
+
     static int indexOf(List<ExecCliFixture.Row> rows, String action) {
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).action().equals(action)) {

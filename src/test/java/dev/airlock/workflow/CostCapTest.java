@@ -2,14 +2,18 @@ package dev.airlock.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.gate.ApprovalMode;
-import dev.airlock.llm.Usage;
+import dev.airlock.llm.fake.Reply;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The cost cap is checked before each model request; the model sees no request over the cap. */
+/**
+ * The cost cap is checked before each model request, against the real providers and a fake
+ * OpenAI-compatible server on loopback: over the cap, the server sees no request.
+ */
 class CostCapTest {
     WorkflowFixture f;
 
@@ -23,8 +27,14 @@ class CostCapTest {
         f.close();
     }
 
+    /** The chat messages of the {@code n}th request the server received. */
+    JsonNode messages(int n) {
+        return f.models.server.requests().get(n).json().path("messages");
+    }
+
     @Test
     void overTheCap_theRunFailsWithExit6_beforeTheRequestIsSent() {
+        f.models.server.replyText("never sent");
         // $2 per million output tokens × 1,000,000 max_tokens = $2 worst case > $1 cap.
         RunResult r = f.run("""
                 name: capped
@@ -35,16 +45,18 @@ class CostCapTest {
                 """, ApprovalMode.YES);
         assertThat(r.exitCode()).isEqualTo(6);
         assertThat(r.reason()).isEqualTo("cost_cap_exceeded");
-        assertThat(f.model.requests).isEmpty();
+        assertThat(f.models.server.requestCount()).isZero();
         assertThat(r.nodes()).containsEntry("after", "skipped");
         var hit = f.rows("workflow.cost_cap.hit");
         assertThat(hit).hasSize(1);
         assertThat(new BigDecimal(hit.get(0).details().path("worst_case_usd").asText())).isGreaterThan(BigDecimal.ONE);
+        assertThat(f.rows("egress.request")).isEmpty();
     }
 
     @Test
     void spentSoFarCounts_theSecondCallIsRefused() {
-        f.model.usage = new Usage(400_000, 100_000); // $0.40 + $0.20 = $0.60 actually spent
+        f.models.server.reply(Reply.text("first answer").withUsage(400_000, 100_000)); // $0.40 + $0.20 = $0.60 spent
+        f.models.server.replyText("never sent");
         RunResult r = f.run("""
                 name: capped-second
                 cost_cap_usd: 0.8
@@ -52,7 +64,7 @@ class CostCapTest {
                   - {id: one, type: llm, model: test/m, prompt: "first", max_tokens: 100000}
                   - {id: two, type: llm, model: test/m, prompt: "second: {{nodes.one.output}}", max_tokens: 100000, depends_on: [one]}
                 """, ApprovalMode.YES);
-        assertThat(f.model.requests).hasSize(1);
+        assertThat(f.models.server.requestCount()).isEqualTo(1);
         assertThat(r.exitCode()).isEqualTo(6);
         assertThat(f.rows("workflow.cost_cap.hit")).hasSize(1);
         assertThat(r.costUsd()).isEqualByComparingTo("0.6");
@@ -65,6 +77,7 @@ class CostCapTest {
 
     @Test
     void underTheCap_usageAndCostAreRecorded_andTheReplyIsTheOutput() {
+        f.models.server.reply(Reply.text("model says hi").withUsage(100, 20));
         RunResult r = f.run("""
                 name: fine
                 cost_cap_usd: 0.5
@@ -73,16 +86,17 @@ class CostCapTest {
                   - {id: echo, type: shell, command: "echo {{nodes.ask.output}}", depends_on: [ask]}
                 """, ApprovalMode.YES);
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(f.model.requests).hasSize(1);
-        assertThat(f.model.requests.get(0).maxTokens()).isEqualTo(50);
+        assertThat(f.models.server.requestCount()).isEqualTo(1);
+        assertThat(f.models.server.lastRequest().model()).isEqualTo("m");
         assertThat(f.outputs(r.runId()).get("echo")).isEqualTo("model says hi");
-        assertThat(f.model.requests.get(0).messages().get(0)).isInstanceOf(dev.airlock.llm.ModelMessage.System.class);
+        assertThat(messages(0).get(0).path("role").asText()).isEqualTo("system");
         // 100 in × $1/M + 20 out × $2/M
         assertThat(r.costUsd()).isEqualByComparingTo("0.00014");
     }
 
     @Test
     void unknownPriceUnderACap_isAnError_notAGuess() {
+        f.models.server.replyText("never sent");
         RunResult r = f.run("""
                 name: unpriced
                 cost_cap_usd: 5
@@ -91,11 +105,12 @@ class CostCapTest {
                 """, ApprovalMode.YES);
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.reason()).isEqualTo("price_unknown");
-        assertThat(f.model.requests).isEmpty();
+        assertThat(f.models.server.requestCount()).isZero();
     }
 
     @Test
     void unknownPriceWithoutACap_runs_andRecordsUsageWithoutACost() {
+        f.models.server.reply(Reply.text("ok").withUsage(100, 20));
         RunResult r = f.run("""
                 name: uncapped
                 nodes:
@@ -109,6 +124,7 @@ class CostCapTest {
 
     @Test
     void earlierOutputsReachTheModelContained_asUntrustedData() {
+        f.models.server.replyText("summary");
         RunResult r = f.run("""
                 name: contained
                 nodes:
@@ -116,14 +132,15 @@ class CostCapTest {
                   - {id: ask, type: llm, model: test/m, prompt: "Summarise: {{nodes.page.output}}", max_tokens: 10, depends_on: [page]}
                 """, ApprovalMode.YES);
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        String sent = ((dev.airlock.llm.ModelMessage.User) f.model.requests.get(0).messages().get(1)).text();
+        String sent = messages(0).get(1).path("content").asText();
         assertThat(sent).startsWith("Summarise: <tool-output tool=\"workflow_page\" status=\"done\" trust=\"untrusted\">");
         assertThat(sent).contains("&lt;/tool-output>").doesNotContain("<system>");
     }
 
     @Test
     void whatWasSpentBeforeAResume_stillCounts() {
-        f.model.usage = new Usage(400_000, 100_000); // $0.60
+        f.models.server.reply(Reply.text("first answer").withUsage(400_000, 100_000)); // $0.60
+        f.models.server.replyText("never sent");
         RunResult parked = f.run("""
                 name: capped-resume
                 cost_cap_usd: 0.8
@@ -137,7 +154,7 @@ class CostCapTest {
         f.runs().approve(parked.runId(), "ok", "user:alice");
         RunResult r = f.runner(ApprovalMode.NON_INTERACTIVE).build().resume(parked.runId());
         assertThat(r.exitCode()).isEqualTo(6);
-        assertThat(f.model.requests).hasSize(1);
+        assertThat(f.models.server.requestCount()).isEqualTo(1);
         assertThat(r.costUsd()).isEqualByComparingTo("0.6");
     }
 }

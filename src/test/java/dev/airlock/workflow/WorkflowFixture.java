@@ -7,14 +7,15 @@ import dev.airlock.audit.AuditLogs;
 import dev.airlock.audit.AuditOptions;
 import dev.airlock.gate.ApprovalMode;
 import dev.airlock.gate.Gate;
-import dev.airlock.llm.LlmException;
+import dev.airlock.gate.EgressGate;
+import dev.airlock.home.Config;
+import dev.airlock.llm.KeySource;
+import dev.airlock.llm.ModelSettings;
+import dev.airlock.llm.Providers;
+import dev.airlock.llm.fake.FakeModelServer;
 import dev.airlock.llm.ModelClient;
 import dev.airlock.llm.ModelRef;
-import dev.airlock.llm.ModelReply;
-import dev.airlock.llm.ModelRequest;
 import dev.airlock.llm.Price;
-import dev.airlock.llm.StreamListener;
-import dev.airlock.llm.Usage;
 import dev.airlock.policy.CommandAnalyzer;
 import dev.airlock.policy.PathContext;
 import dev.airlock.policy.PolicyConfig;
@@ -29,6 +30,7 @@ import dev.airlock.vault.ContentCipher;
 import dev.airlock.vault.FieldCipher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +44,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A runner on real parts: the shipped policy, bubblewrap, a real tenant database and audit log, the
- * redactor, and a real {@link FieldCipher} behind {@link ContentCipher}. Folders live below
+ * redactor, a real {@link FieldCipher} behind {@link ContentCipher}, and the real model providers
+ * talking to a fake OpenAI-compatible server on loopback. Folders live below
  * {@code target/}, not /tmp, which the sandbox replaces.
  */
 final class WorkflowFixture implements AutoCloseable {
@@ -62,10 +64,9 @@ final class WorkflowFixture implements AutoCloseable {
     final Redactor redactor = Redactor.create(RedactionConfig.defaults(), KnownSecrets.create());
     final CommandAnalyzer analyzer = CommandAnalyzer.create();
     final PolicyEngine engine = PolicyEngine.create(PolicyConfig.EMPTY, analyzer);
-    final FieldCipher fieldCipher;
     final ContentCipher cipher;
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
-    final ScriptedModel model = new ScriptedModel();
+    final FakeModels models;
 
     record Row(long seq, String actor, String action, String target, String outcome, JsonNode details) {}
 
@@ -86,18 +87,8 @@ final class WorkflowFixture implements AutoCloseable {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        fieldCipher = FieldCipher.fromEnvironment(Map.of("K", Base64.getEncoder().encodeToString(key)), "K");
-        cipher = new ContentCipher() {
-            @Override
-            public byte[] seal(String table, String column, String rowId, String text) {
-                return fieldCipher.encryptText(table, column, rowId, text);
-            }
-
-            @Override
-            public String open(String table, String column, String rowId, byte[] sealed) {
-                return fieldCipher.decryptText(table, column, rowId, sealed);
-            }
-        };
+        cipher = ContentCipher.encrypted(FieldCipher.fromEnvironment(Map.of("K", Base64.getEncoder().encodeToString(key)), "K"));
+        models = new FakeModels();
     }
 
     PathContext context() {
@@ -113,7 +104,7 @@ final class WorkflowFixture implements AutoCloseable {
 
     Runner.Builder runner(ApprovalMode mode) {
         return Runner.builder().db(db).audit(audit).cipher(cipher).gate(this::gate).analyzer(analyzer).context(context())
-                .redactor(redactor).mode(mode).clock(clock).pollInterval(Duration.ofMillis(20)).models(model.access());
+                .redactor(redactor).mode(mode).clock(clock).pollInterval(Duration.ofMillis(20)).models(models.access());
     }
 
     Runs runs() {
@@ -158,9 +149,10 @@ final class WorkflowFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        models.close();
         audit.close();
         analyzer.close();
-        fieldCipher.close();
+        cipher.close();
         db.close();
     }
 
@@ -198,39 +190,26 @@ final class WorkflowFixture implements AutoCloseable {
     }
 
     /**
-     * A model provider scripted in-process ({@code test/m} costs $1 / $2 per million tokens,
-     * {@code test/unpriced} has no price). Records every request it receives. To be replaced by
-     * the fake HTTP model servers once they land on main.
+     * Model access over the real providers to a fake OpenAI-compatible server on loopback: provider
+     * {@code test}; {@code test/unpriced} has no price, every other model costs $1 / $2 per million
+     * input / output tokens (the server is on this machine, so the price table would call it free;
+     * the test gives it the price a remote provider would have).
      */
-    static final class ScriptedModel implements ModelClient {
-        final List<ModelRequest> requests = new CopyOnWriteArrayList<>();
-        volatile String reply = "model says hi";
-        volatile Usage usage = new Usage(100, 20);
+    final class FakeModels implements AutoCloseable {
+        final FakeModelServer server = FakeModelServer.openAi();
+        private final Providers providers;
 
-        @Override
-        public String provider() {
-            return "test";
-        }
-
-        @Override
-        public boolean local() {
-            return false;
-        }
-
-        @Override
-        public ModelReply chat(ModelRequest request, StreamListener listener) {
-            requests.add(request);
-            return new ModelReply(reply, List.of(), usage, "stop", request.model());
+        FakeModels() {
+            String yaml = "providers:\n  test: {type: openai, base_url: '" + server.baseUrl() + "'}\ntimeout_seconds: 5\n";
+            ModelSettings settings = Config.parseDocument("models.yaml", yaml.getBytes(StandardCharsets.UTF_8), ModelSettings.class);
+            providers = Providers.create(settings, KeySource.none(), EgressGate.create(engine, audit), engine.egress());
         }
 
         ModelAccess access() {
             return new ModelAccess() {
                 @Override
                 public ModelClient client(ModelRef ref) {
-                    if (!ref.provider().equals("test")) {
-                        throw new LlmException(LlmException.Kind.CONFIGURATION, "no provider " + ref.provider());
-                    }
-                    return ScriptedModel.this;
+                    return providers.client(ref.provider(), "workflow", "workflow");
                 }
 
                 @Override
@@ -239,6 +218,12 @@ final class WorkflowFixture implements AutoCloseable {
                             : Optional.of(new Price(BigDecimal.ONE, BigDecimal.valueOf(2)));
                 }
             };
+        }
+
+        @Override
+        public void close() {
+            providers.close();
+            server.close();
         }
     }
 }
