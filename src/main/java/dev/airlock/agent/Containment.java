@@ -40,6 +40,10 @@ public final class Containment {
 
     /** {@code text} with every tag look-alike defused. */
     static String neutralise(String text) {
+        if (isAscii(text)) {
+            // ASCII has no compatibility forms and no invisible characters: match it as it is.
+            return defuse(text, LOOKS_LIKE_TAG.matcher(text));
+        }
         // Look for tags in the compatibility-normalised form (full-width letters fold to ASCII), then
         // defuse at the same places of the original: NFKC can change lengths, so map per character.
         StringBuilder folded = new StringBuilder(text.length());
@@ -80,6 +84,28 @@ public final class Containment {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String defuse(String text, Matcher m) {
+        StringBuilder out = null;
+        int last = 0;
+        while (m.find()) {
+            if (out == null) {
+                out = new StringBuilder(text.length() + 16);
+            }
+            out.append(text, last, m.start()).append("&lt;");
+            last = m.start() + 1;
+        }
+        return out == null ? text : out.append(text, last, text.length()).toString();
     }
 
     private static boolean isInvisible(char c) {
