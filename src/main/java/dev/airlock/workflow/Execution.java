@@ -592,6 +592,11 @@ final class Execution {
                 }
                 reserved = reserved.add(worst);
             }
+            // Durable before the request leaves: if this process dies mid-call, a resume counts the
+            // worst case as spent, since the provider may have charged for it.
+            r.store.reserve(id, l.id(), worst, Runner.event("workflow.model.request", id).target(target(l)).outcome("sending")
+                    .detail("node", l.id()).detail("model", ref.toString()).detail("worst_case_usd", worst.toPlainString())
+                    .detail("cap_usd", w.costCapUsd().toPlainString()).build());
         }
         AtomicBoolean fired = new AtomicBoolean();
         Thread self = Thread.currentThread();

@@ -156,6 +156,12 @@ final class RunStore {
         });
     }
 
+    /** Records an llm node's worst-case cost as its cost until the actual one replaces it. */
+    void reserve(String runId, String nodeId, BigDecimal worst, AuditEvent event) {
+        write(event, h -> h.createUpdate("UPDATE workflow_node SET cost_usd = :c WHERE run_id = :r AND node_id = :n")
+                .bind("c", worst.toPlainString()).bind("r", runId).bind("n", nodeId).execute());
+    }
+
     /** A node put back to pending (resume of an interrupted node that may be retried). */
     void nodeReset(String runId, String nodeId, AuditEvent event) {
         write(event, h -> h.createUpdate("UPDATE workflow_node SET state = 'pending' WHERE run_id = :r AND node_id = :n")

@@ -92,6 +92,13 @@ class CostCapTest {
         assertThat(messages(0).get(0).path("role").asText()).isEqualTo("system");
         // 100 in × $1/M + 20 out × $2/M
         assertThat(r.costUsd()).isEqualByComparingTo("0.00014");
+        // The worst case was on record before the request left, then replaced by the actual cost.
+        var request = f.rows("workflow.model.request");
+        assertThat(request).hasSize(1);
+        assertThat(request.get(0).seq()).isLessThan(f.rows("workflow.node.end").stream().filter(e -> e.target().endsWith("node:ask"))
+                .findFirst().orElseThrow().seq());
+        assertThat(new BigDecimal(request.get(0).details().path("worst_case_usd").asText())).isGreaterThan(new BigDecimal("0.00014"));
+        assertThat(new BigDecimal(f.runs().show(r.runId(), null).nodes().get(0).costUsd())).isEqualByComparingTo("0.00014");
     }
 
     @Test
