@@ -71,6 +71,18 @@ class ToolsTest {
     }
 
     @Test
+    void readFile_throughASymlinkToAnSshKey_isDenied_andListingsDoNotFollowIt() throws Exception {
+        java.nio.file.Path ssh = java.nio.file.Files.createDirectories(f.userHome.resolve(".ssh"));
+        Files.writeString(ssh.resolve("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-key-material\n");
+        Files.createSymbolicLink(f.workspace.resolve("innocent.txt"), ssh.resolve("id_ed25519"));
+        Tools tools = f.tools(ApprovalMode.YES);
+        Tools.Result r = tools.call(coder(), call("read_file", "{\"path\":\"innocent.txt\"}"));
+        assertThat(r.status()).isEqualTo("denied");
+        assertThat(r.text()).doesNotContain("secret-key-material");
+        assertThat(tools.call(coder(), call("search_files", "{\"pattern\":\"secret-key\"}")).text()).isEqualTo("no matches");
+    }
+
+    @Test
     void writeFile_asks_showsTheDiff_andWritesOnlyWhenApproved() throws Exception {
         f.write("notes.txt", "one\ntwo\n");
         f.answer = false;

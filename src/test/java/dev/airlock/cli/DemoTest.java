@@ -23,7 +23,8 @@ class DemoTest {
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, new ByteArrayInputStream(new byte[0]), "demo");
         assertThat(code).as(out + "\n" + err).isZero();
         String transcript = out.toString();
-        assertThat(transcript).contains("== 7. Done", "raw, base64, hex and URL-encoded: 0 hits",
+        assertThat(transcript).contains("== 8. Done",
+                "requests whose conversation held the key: 0", "[denied] denied by policy: sh:", "build/ still there: true", "raw, base64, hex and URL-encoded: 0 hits",
                 "BROKEN [row-edited]", "BROKEN [tail-truncated]", "BROKEN [checkpoint-signature-missing]",
                 "\nkey=[REDACTED:aws-access-key]\n");
         // The "$ airlock exec …" line echoes what was typed; what the command printed is redacted.
