@@ -89,6 +89,14 @@ final class AgentRuntime implements AutoCloseable {
                 .build();
     }
 
+    /** The model client of {@code agent}, through the egress gate. */
+    ModelClient client(Agent agent) {
+        if (providers == null) {
+            providers = session.providers(egress);
+        }
+        return providers.client(agent.requireModel().provider(), "agent:" + agent.name(), agent.name());
+    }
+
     /** Wipes the API keys the providers resolved. */
     @Override
     public void close() {

@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
             SchedulerCommand.class,
             ChatCommand.class,
             AskCommand.class,
+            PlanCommand.class,
             AgentsCommand.class,
             SessionsCommand.class,
             DoctorCommand.class,
