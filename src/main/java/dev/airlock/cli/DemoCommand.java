@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * Shows Airlock's promises at work on a throwaway home: every step is a real {@code airlock}
  * command run in this process, printed as a transcript. Grows with every capability.
  */
-@Command(name = "demo", description = "Run a guided tour on a throwaway home: vault, gate, an agent, redaction, audit log, tamper detection.")
+@Command(name = "demo", description = "Run a guided tour on a throwaway home: vault, gate, an agent, a workflow, redaction, audit log, tamper detection.")
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
@@ -119,6 +119,24 @@ final class DemoCommand implements Callable<Integer> {
                 must(run("--tenant", "ops", "audit", "tail", "-n", "6"), 0);
             }
 
+            section("A workflow: inspection first, the destructive step parked at its approval gate");
+            Files.createDirectories(ws.resolve("releases/old/1.2"));
+            Files.createDirectories(ws.resolve("releases/1.5"));
+            Files.writeString(ws.resolve("releases/old/1.2/app.jar"), "old release\n");
+            Path flow = home.resolve("release-cleanup.yaml");
+            try (var in = DemoCommand.class.getResourceAsStream("/demo/release-cleanup.yaml")) {
+                Files.write(flow, in.readAllBytes());
+            }
+            note("(the bundled workflow, " + flow.getFileName() + ": count and size the old releases, ask, delete, list)");
+            must(run("--tenant", "ops", "run", flow.toString(), "--workspace", w, "--non-interactive"), 5);
+            String runId = quietly("--tenant", "ops", "runs", "list", "--json").replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            note("(the run is parked in the database; anyone with access approves it from another terminal:)");
+            must(run("--tenant", "ops", "approve", runId, "approve"), 0);
+            must(run("--tenant", "ops", "run", "--resume", runId), 0);
+            note("releases/old still there: " + Files.exists(ws.resolve("releases/old")) + "; releases/1.5 kept: "
+                    + Files.exists(ws.resolve("releases/1.5")));
+            must(run("--tenant", "ops", "runs", "show", runId), 0);
+
             section("Every action is a row in a hash-chained, checkpointed audit log");
             Path export = home.resolve("ops-audit.hec.json");
             must(run("--tenant", "ops", "audit", "export", "--format", "splunk-hec", "--out", export.toString()), 0);
@@ -199,6 +217,19 @@ final class DemoCommand implements Callable<Integer> {
                 full.toArray(String[]::new));
         out.println("   [exit " + code + "]");
         return code;
+    }
+
+    /** Runs a command without printing it; returns its stdout (for ids the next step needs). */
+    private String quietly(String... args) {
+        java.io.StringWriter sink = new java.io.StringWriter();
+        List<String> full = new ArrayList<>(List.of("--home", home.resolve("home").toString()));
+        full.addAll(List.of(args));
+        Map<String, String> env = new HashMap<>(root.cli.env);
+        env.put("AIRLOCK_PASSWORD", password);
+        env.put("AIRLOCK_CONFIG", home.resolve("config/config.yaml").toString());
+        Main.run(new PrintWriter(sink), new PrintWriter(new java.io.StringWriter()), env, new java.io.ByteArrayInputStream(new byte[0]),
+                full.toArray(String[]::new));
+        return sink.toString();
     }
 
     /** Counts files under {@code dir} containing {@code value} raw, base64, hex or URL-encoded. */

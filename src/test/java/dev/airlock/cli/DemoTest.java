@@ -23,7 +23,7 @@ class DemoTest {
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, new ByteArrayInputStream(new byte[0]), "demo");
         assertThat(code).as(out + "\n" + err).isZero();
         String transcript = out.toString();
-        assertThat(transcript).contains("== 8. Done",
+        assertThat(transcript).contains("== 9. Done", "releases/old still there: false; releases/1.5 kept: true", "gate approve: granted by user",
                 "requests whose conversation held the key: 0", "[denied] denied by policy: sh:", "build/ still there: true", "raw, base64, hex and URL-encoded: 0 hits",
                 "BROKEN [row-edited]", "BROKEN [tail-truncated]", "BROKEN [checkpoint-signature-missing]",
                 "\nkey=[REDACTED:aws-access-key]\n");
