@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * the analysis must not depend on values it cannot know.
  */
 final class Walker {
+    // compiled once: String.matches would compile them again on every call
+    private static final Pattern ECHO_FLAGS = Pattern.compile("-[neE]+");
+    private static final Pattern QUOTED = Pattern.compile("(?s).*['\"\\\\].*");
+
     /** Mutable per shell: the current directory ({@code null} once a non-literal {@code cd} ran). */
     static final class Scope {
         @Nullable Path cwd;
@@ -164,7 +169,7 @@ final class Walker {
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i < words.size(); i++) {
             String t = words.get(i).text();
-            if (name.equals("echo") && i == 1 && t.matches("-[neE]+")) {
+            if (name.equals("echo") && i == 1 && ECHO_FLAGS.matcher(t).matches()) {
                 continue;
             }
             if (sb.length() > 0) {
@@ -261,7 +266,7 @@ final class Walker {
                 for (int k = 0; k < c.childCount(); k++) {
                     SyntaxNode h = c.child(k);
                     if (h.type().equals("heredoc_start")) {
-                        quotedDelimiter = text(h).matches("(?s).*['\"\\\\].*");
+                        quotedDelimiter = QUOTED.matcher(text(h)).matches();
                     } else if (h.type().equals("heredoc_body")) {
                         body.append(text(h));
                         literal = quotedDelimiter || !hasExpansion(h);

@@ -2,11 +2,13 @@ package dev.airlock.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Quote removal and expansion of shell words, as bash does it, for the cases the analysis can know. */
 final class Words {
     /** Brace expansion beyond this many words is not worth the memory; the word stays as written. */
     private static final int MAX_BRACE_WORDS = 64;
+    private static final Pattern BRACE_CHARS = Pattern.compile("[{},]+|.*[{},].*");
 
     private Words() {
     }
@@ -51,7 +53,7 @@ final class Words {
                             : resolve(w, part, scope);
                     literal &= pw.literal();
                     glob |= pw.glob();
-                    brace |= pw.brace() || (part.type().equals("word") && w.text(part).matches("[{},]+|.*[{},].*"));
+                    brace |= pw.brace() || (part.type().equals("word") && BRACE_CHARS.matcher(w.text(part)).matches());
                     sb.append(pw.text());
                 }
                 return literal ? new Word(sb.toString(), true, glob, brace) : Word.opaque(raw);
