@@ -68,17 +68,22 @@ final class BashParser extends TSParser {
         return p;
     }
 
-    /** Parses {@code text} (UTF-8 offsets) and copies the whole tree out of native memory. */
+    /**
+     * Parses {@code text} and copies the whole tree out of native memory. Byte offsets are those of
+     * the bytes the binding hands to tree-sitter (JNI's modified UTF-8, which is UTF-8 except for
+     * U+0000 and characters outside the Basic Multilingual Plane).
+     */
     Parsed parse(String text) {
         try (TSTree tree = parseStringEncoding(null, text, TSInputEncoding.TSInputEncodingUTF8)) {
             TSNode root = tree.getRootNode();
             boolean error = ts_node_has_error(root);
-            if (cursor == null) {
-                cursor = new TSTreeCursor(root);
-            } else {
-                cursor.reset(root);
-            }
             TSTreeCursor c = cursor;
+            if (c == null) {
+                c = new TSTreeCursor(root);
+                cursor = c;
+            } else {
+                c.reset(root);
+            }
             return new Parsed(copy(c), error);
         }
     }

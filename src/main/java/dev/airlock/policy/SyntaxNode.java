@@ -47,8 +47,4 @@ record SyntaxNode(String type, boolean named, @Nullable String field, int start,
         }
         return null;
     }
-
-    boolean is(String t) {
-        return type.equals(t);
-    }
 }
