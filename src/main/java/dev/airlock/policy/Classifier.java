@@ -90,6 +90,9 @@ final class Classifier {
     private static final Pattern READ_SQL = Pattern.compile(
             "(?is)^\\s*(select|show|explain|describe|desc|pragma|with|\\\\d|\\\\l|\\.tables|\\.schema|values)\\b.*");
     private static final Pattern URL = Pattern.compile("(?i)^[a-z][a-z0-9+.-]*://.+");
+    /** java.util.regex, as the String.matches it replaces; compiled once instead of per command. */
+    private static final java.util.regex.Pattern VERSIONED_INTERPRETER =
+            java.util.regex.Pattern.compile("python3\\.[0-9]+|perl5.*|ruby[0-9.]*");
 
     static void classify(Emitter e, String name, List<Word> args) {
         if (INFO.contains(name)) {
@@ -126,7 +129,7 @@ final class Classifier {
             patternFirst(e, name, args);
             return;
         }
-        if (Dispatcher.INTERPRETERS.contains(name) || name.matches("python3\\.[0-9]+|perl5.*|ruby[0-9.]*")) {
+        if (Dispatcher.INTERPRETERS.contains(name) || VERSIONED_INTERPRETER.matcher(name).matches()) {
             e.unknown("runs " + name + " code, which the analysis cannot see into");
             List<Word> ops = operands(args, Classifier.set("-c", "-e", "-m", "-W", "-X", "-E", "-r", "-I", "-M"));
             if (!hasAny(args, "-c", "-e", "-m", "-E", "-r", "-p", "-n") && !ops.isEmpty()) {

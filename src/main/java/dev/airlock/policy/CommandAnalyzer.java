@@ -8,11 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
-import org.treesitter.TSInputEncoding;
 import org.treesitter.TSLanguage;
-import org.treesitter.TSNode;
-import org.treesitter.TSParser;
-import org.treesitter.TSTree;
 import org.treesitter.TreeSitterBash;
 
 /**
@@ -22,18 +18,20 @@ import org.treesitter.TreeSitterBash;
  *
  * <p>Safe for concurrent use: tree-sitter parsers are not thread-safe, so each analysis borrows a
  * parser from a pool and returns it; {@link #close()} frees the native parsers. Each syntax tree is
- * closed as soon as the analysis of its line is done.
+ * copied into Java ({@link SyntaxNode}) and closed before its line is analysed.
  */
 public final class CommandAnalyzer implements AutoCloseable {
     /** Nested {@code bash -c "bash -c ..."} beyond this depth is treated as opaque. */
     static final int MAX_DEPTH = 8;
 
     private final TSLanguage language;
-    private final ConcurrentLinkedQueue<TSParser> idle = new ConcurrentLinkedQueue<>();
+    private final BashParser.Grammar grammar;
+    private final ConcurrentLinkedQueue<BashParser> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private CommandAnalyzer(TSLanguage language) {
         this.language = language;
+        this.grammar = BashParser.Grammar.of(language);
     }
 
     /**
@@ -69,26 +67,22 @@ public final class CommandAnalyzer implements AutoCloseable {
             return false;
         }
         text = joinContinuationLines(text);
-        TSParser parser = borrow();
-        try (TSTree tree = parser.parseStringEncoding(null, text, TSInputEncoding.TSInputEncodingUTF8)) {
-            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            TSNode root = tree.getRootNode();
-            boolean error = root.hasError();
-            // Release the parser before walking: the walk may parse nested strings and would otherwise
-            // hold one parser per nesting level.
-            release(parser);
-            parser = null;
-            new Walker(this, utf8, ctx, out, depth).walk(root, scope, carry);
-            if (error) {
-                out.add(Emitter.opaqueCommand(text, "the line has a syntax error, so what runs is unclear",
-                        carry));
-            }
-            return error;
+        BashParser.Parsed parsed;
+        BashParser parser = borrow();
+        try {
+            parsed = parser.parse(text);
         } finally {
-            if (parser != null) {
-                release(parser);
-            }
+            // Released before walking: the walk may parse nested strings and would otherwise hold one
+            // parser per nesting level.
+            release(parser);
         }
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        new Walker(this, utf8, ctx, out, depth).walk(parsed.root(), scope, carry);
+        if (parsed.hasError()) {
+            out.add(Emitter.opaqueCommand(text, "the line has a syntax error, so what runs is unclear",
+                    carry));
+        }
+        return parsed.hasError();
     }
 
     /**
@@ -147,24 +141,19 @@ public final class CommandAnalyzer implements AutoCloseable {
         return sb.toString();
     }
 
-    private TSParser borrow() {
+    private BashParser borrow() {
         if (closed) {
             throw new IllegalStateException("CommandAnalyzer is closed");
         }
-        TSParser p = idle.poll();
+        BashParser p = idle.poll();
         return p != null ? p : newParser();
     }
 
-    private TSParser newParser() {
-        TSParser p = new TSParser();
-        if (!p.setLanguage(language)) {
-            p.close();
-            throw new IllegalStateException("tree-sitter rejected the bash grammar version");
-        }
-        return p;
+    private BashParser newParser() {
+        return BashParser.create(language, grammar);
     }
 
-    private void release(TSParser p) {
+    private void release(BashParser p) {
         if (closed) {
             p.close();
         } else {
@@ -176,7 +165,7 @@ public final class CommandAnalyzer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        TSParser p;
+        BashParser p;
         while ((p = idle.poll()) != null) {
             p.close();
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {@code find -exec}) and hands the command that really runs to the {@link Classifier}.
  */
 final class Dispatcher {
+    // compiled once: String.matches would compile them again on every call
+    private static final Pattern ASSIGNMENT = Pattern.compile("(?s)^[A-Za-z_][A-Za-z0-9_]*=.*");
+    private static final Pattern COMMAND_LOOKUP = Pattern.compile("-p?[vV]");
     static final Set<String> SHELLS = Classifier.set("bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "fish",
             "busybox", "rbash", "tcsh", "csh");
     static final Set<String> INTERPRETERS = Classifier.set("python", "python2", "python3", "perl", "ruby", "node",
@@ -122,7 +126,7 @@ final class Dispatcher {
                     e.redirects(redirs);
                     w.emit(e.build());
                 } else if (!source.strip().startsWith(name) && !source.strip().startsWith("\\")
-                        && !source.strip().matches("(?s)^[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                        && !ASSIGNMENT.matcher(source.strip()).matches()) {
                     // wrapped (env time ..., sudo time ...): the words are all there is
                     run(w, rest, redirs, scope, carry.withWrapper(name, false), source);
                 } else {
@@ -164,7 +168,7 @@ final class Dispatcher {
             case "nice", "nohup", "timeout", "stdbuf", "builtin", "exec", "setsid", "ionice", "unbuffer",
                  "nocache", "chrt", "taskset", "caffeinate", "catchsegv", "command" -> {
                 if (name.equals("command") && !rest.isEmpty() && rest.get(0).literal()
-                        && rest.get(0).text().matches("-p?[vV]")) {
+                        && COMMAND_LOOKUP.matcher(rest.get(0).text()).matches()) {
                     Emitter e = emitter(w, scope, carry, name, words, source);
                     e.cls(CommandClass.READ_ONLY);
                     e.redirects(redirs);

@@ -12,12 +12,16 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** Builds one {@link SimpleCommand}: collects classes, file accesses, hosts and notes. */
 final class Emitter {
     /** More glob matches than this and the operand is treated as unknowable. */
     private static final int MAX_GLOB_MATCHES = 512;
+    // compiled once: String.matches would compile them again on every call
+    private static final Pattern DOTS = Pattern.compile("\\.+/?|\\./\\.+/?");
+    private static final Pattern FD_DUP = Pattern.compile("[0-9]+-?|-");
 
     private static final Set<String> HARMLESS_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr",
             "/dev/stdin", "/dev/tty", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/full");
@@ -285,7 +289,7 @@ final class Emitter {
             writePath(w.text(), p, false);
             if (!ctx.inWorkspace(p)) {
                 destructive("deletes " + p + " outside the workspace");
-            } else if (ctx.workspaceRoots().contains(p) && !below && !w.text().matches("\\.+/?|\\./\\.+/?")) {
+            } else if (ctx.workspaceRoots().contains(p) && !below && !DOTS.matcher(w.text()).matches()) {
                 // rm refuses "." itself, but ../ws or an absolute path removes the whole workspace
                 classes.add(CommandClass.WRITE_OUTSIDE);
                 destructive("deletes the workspace root " + p);
@@ -308,7 +312,7 @@ final class Emitter {
                 continue;
             }
             String t = target.text();
-            if ((op.equals(">&") || op.equals("<&")) && (t.matches("[0-9]+-?|-"))) {
+            if ((op.equals(">&") || op.equals("<&")) && (FD_DUP.matcher(t).matches())) {
                 redirections.add(new Redirection(op, t, Redirection.Kind.DESCRIPTOR));
                 continue;
             }

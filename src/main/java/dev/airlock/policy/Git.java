@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Classification of git: global options, config keys that run programs, and each sub-command. */
 final class Git {
+    // compiled once: String.matches would compile them again for every argument
+    private static final Pattern FORCE_FLAGS = Pattern.compile("-[a-zA-Z]*f[a-zA-Z]*");
+    private static final Pattern SCP_REMOTE = Pattern.compile("[^/\\s]+@[^/\\s]+:.*");
     private Git() {
     }
 
@@ -266,7 +270,7 @@ final class Git {
             case "rm" -> {
                 writes.run();
                 if (Classifier.hasAny(sargs, "-f", "--force") || sargs.stream().anyMatch(
-                        a -> a.text().matches("-[a-zA-Z]*f[a-zA-Z]*"))) {
+                        a -> FORCE_FLAGS.matcher(a.text()).matches())) {
                     e.destructive("git rm -f deletes files with uncommitted changes");
                 }
             }
@@ -350,7 +354,7 @@ final class Git {
     private static void hosts(Emitter e, List<Word> args) {
         for (Word a : args) {
             String t = a.text();
-            if (a.literal() && (t.contains("://") || t.matches("[^/\\s]+@[^/\\s]+:.*"))) {
+            if (a.literal() && (t.contains("://") || SCP_REMOTE.matcher(t).matches())) {
                 String h = Dispatcher.hostOf(t);
                 if (h != null) {
                     e.host(h);

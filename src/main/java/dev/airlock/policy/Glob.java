@@ -40,8 +40,10 @@ final class Glob {
      */
     private static @Nullable Glob fast(String glob, boolean slashAware) {
         List<Word> alts = Words.expand(new Word(glob, true, false, true), MAX_LITERALS);
-        if (alts.size() > MAX_LITERALS || glob.indexOf('\\') >= 0 || glob.indexOf('[') >= 0
-                || glob.indexOf('?') >= 0) {
+        // a '[' without any ']' after it is a literal character (see regex()): the shipped read-only
+        // list names the commands [ and [[, and should not send every command name through the regex
+        boolean charClass = glob.indexOf('[') >= 0 && glob.indexOf(']', glob.indexOf('[')) >= 0;
+        if (alts.size() > MAX_LITERALS || glob.indexOf('\\') >= 0 || charClass || glob.indexOf('?') >= 0) {
             return null;
         }
         Set<String> lits = new HashSet<>();

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.treesitter.TSNode;
 
 /**
  * Walks one tree-sitter-bash syntax tree and emits the simple commands it would run. Control flow is
@@ -15,6 +15,10 @@ import org.treesitter.TSNode;
  * the analysis must not depend on values it cannot know.
  */
 final class Walker {
+    // compiled once: String.matches would compile them again on every call
+    private static final Pattern ECHO_FLAGS = Pattern.compile("-[neE]+");
+    private static final Pattern QUOTED = Pattern.compile("(?s).*['\"\\\\].*");
+
     /** Mutable per shell: the current directory ({@code null} once a non-literal {@code cd} ran). */
     static final class Scope {
         @Nullable Path cwd;
@@ -90,18 +94,18 @@ final class Walker {
         this.depth = depth;
     }
 
-    String text(TSNode n) {
-        return new String(src, n.getStartByte(), n.getEndByte() - n.getStartByte(), StandardCharsets.UTF_8);
+    String text(SyntaxNode n) {
+        return new String(src, n.start(), n.end() - n.start(), StandardCharsets.UTF_8);
     }
 
-    void walk(TSNode node, Scope scope, Carry carry) {
-        switch (node.getType()) {
+    void walk(SyntaxNode node, Scope scope, Carry carry) {
+        switch (node.type()) {
             case "comment" -> { }
             case "command" -> command(node, List.of(), scope, carry);
             case "redirected_statement" -> redirected(node, scope, carry);
             case "pipeline" -> pipeline(node, scope, carry);
             case "subshell", "command_substitution", "process_substitution" -> children(node, scope.copy(),
-                    node.getType().equals("subshell") ? carry : Carry.NONE);
+                    node.type().equals("subshell") ? carry : Carry.NONE);
             case "function_definition" -> function(node, scope, carry);
             case "variable_assignment" -> assignment(node, scope, carry);
             case "declaration_command", "unset_command" -> declaration(node, scope, carry);
@@ -109,23 +113,23 @@ final class Walker {
         }
     }
 
-    private void children(TSNode node, Scope scope, Carry carry) {
-        int n = node.getChildCount();
+    private void children(SyntaxNode node, Scope scope, Carry carry) {
+        int n = node.childCount();
         for (int i = 0; i < n; i++) {
-            TSNode c = node.getChild(i);
-            if (c.isNamed() || c.getType().equals("ERROR")) {
+            SyntaxNode c = node.child(i);
+            if (c.named() || c.type().equals("ERROR")) {
                 walk(c, scope, carry);
             }
         }
     }
 
-    private void pipeline(TSNode node, Scope scope, Carry carry) {
+    private void pipeline(SyntaxNode node, Scope scope, Carry carry) {
         List<String> before = new ArrayList<>();
         @Nullable String previousText = carry.stdinText();
-        int n = node.getChildCount();
+        int n = node.childCount();
         for (int i = 0; i < n; i++) {
-            TSNode c = node.getChild(i);
-            if (!c.isNamed()) {
+            SyntaxNode c = node.child(i);
+            if (!c.named()) {
                 continue;
             }
             int start = out.size();
@@ -140,17 +144,17 @@ final class Walker {
 
     /** The text an {@code echo}/{@code printf} stage with literal arguments writes, so that
      * {@code echo 'rm -rf /' | sh} can be analysed. */
-    private @Nullable String literalOutput(TSNode stage, Scope scope) {
-        if (!stage.getType().equals("command")) {
+    private @Nullable String literalOutput(SyntaxNode stage, Scope scope) {
+        if (!stage.type().equals("command")) {
             return null;
         }
         List<Word> words = new ArrayList<>();
-        int n = stage.getChildCount();
+        int n = stage.childCount();
         for (int i = 0; i < n; i++) {
-            String f = stage.getFieldNameForChild(i);
-            TSNode c = stage.getChild(i);
+            @Nullable String f = stage.child(i).field();
+            SyntaxNode c = stage.child(i);
             if ("name".equals(f)) {
-                words.add(Words.resolve(this, c.getNamedChildCount() > 0 ? c.getNamedChild(0) : c, scope));
+                words.add(Words.resolve(this, c.namedChildCount() > 0 ? c.namedChild(0) : c, scope));
             } else if ("argument".equals(f)) {
                 words.add(Words.resolve(this, c, scope));
             }
@@ -165,7 +169,7 @@ final class Walker {
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i < words.size(); i++) {
             String t = words.get(i).text();
-            if (name.equals("echo") && i == 1 && t.matches("-[neE]+")) {
+            if (name.equals("echo") && i == 1 && ECHO_FLAGS.matcher(t).matches()) {
                 continue;
             }
             if (sb.length() > 0) {
@@ -176,44 +180,44 @@ final class Walker {
         return sb.toString();
     }
 
-    private void function(TSNode node, Scope scope, Carry carry) {
-        TSNode nameNode = node.getChildByFieldName("name");
-        String name = nameNode.isNull() ? "" : text(nameNode);
+    private void function(SyntaxNode node, Scope scope, Carry carry) {
+        @Nullable SyntaxNode nameNode = node.childByField("name");
+        String name = nameNode == null ? "" : text(nameNode);
         scope.functions.add(name);
         // The body is analysed where it is defined: it may be called later in ways the analysis
         // cannot see (eval, traps), and a call then adds nothing new.
         Scope inner = scope.copy();
         inner.defining.add(name);
-        TSNode body = node.getChildByFieldName("body");
-        if (!body.isNull()) {
+        @Nullable SyntaxNode body = node.childByField("body");
+        if (body != null) {
             walk(body, inner, carry);
         }
     }
 
-    private void assignment(TSNode node, Scope scope, Carry carry) {
+    private void assignment(SyntaxNode node, Scope scope, Carry carry) {
         children(node, scope, carry);
-        TSNode nameNode = node.getChildByFieldName("name");
-        String name = nameNode.isNull() ? "" : text(nameNode);
+        @Nullable SyntaxNode nameNode = node.childByField("name");
+        String name = nameNode == null ? "" : text(nameNode);
         if (Emitter.isDangerousVariable(name)) {
             out.add(Emitter.opaqueCommand(text(node), "assigning " + name
                     + " changes how later commands run", carry));
         }
     }
 
-    private void declaration(TSNode node, Scope scope, Carry carry) {
+    private void declaration(SyntaxNode node, Scope scope, Carry carry) {
         children(node, scope, carry);
-        String kind = node.getChildCount() > 0 ? text(node.getChild(0)) : "declare";
+        String kind = node.childCount() > 0 ? text(node.child(0)) : "declare";
         List<String> argv = new ArrayList<>();
         argv.add(kind);
-        for (int i = 0; i < node.getNamedChildCount(); i++) {
-            argv.add(text(node.getNamedChild(i)));
+        for (int i = 0; i < node.namedChildCount(); i++) {
+            argv.add(text(node.namedChild(i)));
         }
         Emitter e = new Emitter(ctx, scope.cwd, carry, kind, argv, text(node));
         e.cls(CommandClass.READ_ONLY);
-        for (int i = 0; i < node.getNamedChildCount(); i++) {
-            TSNode c = node.getNamedChild(i);
-            TSNode nn = c.getType().equals("variable_assignment") ? c.getChildByFieldName("name") : c;
-            String var = nn.isNull() ? "" : text(nn);
+        for (int i = 0; i < node.namedChildCount(); i++) {
+            SyntaxNode c = node.namedChild(i);
+            @Nullable SyntaxNode nn = c.type().equals("variable_assignment") ? c.childByField("name") : c;
+            String var = nn == null ? "" : text(nn);
             if (Emitter.isDangerousVariable(var)) {
                 e.opaque("setting " + var + " changes how later commands run");
             }
@@ -221,15 +225,15 @@ final class Walker {
         out.add(e.build());
     }
 
-    private void redirected(TSNode node, Scope scope, Carry carry) {
-        TSNode body = node.getChildByFieldName("body");
+    private void redirected(SyntaxNode node, Scope scope, Carry carry) {
+        @Nullable SyntaxNode body = node.childByField("body");
         List<Redir> redirs = new ArrayList<>();
         collectRedirects(node, scope, redirs);
-        if (!body.isNull() && body.getType().equals("command")) {
+        if (body != null && body.type().equals("command")) {
             command(body, redirs, scope, carry);
             return;
         }
-        if (!body.isNull()) {
+        if (body != null) {
             walk(body, scope, carry);
         }
         if (!redirs.isEmpty()) {
@@ -242,15 +246,15 @@ final class Walker {
     }
 
     /** Redirect children of a node (here-document redirects may hold further ones). */
-    private void collectRedirects(TSNode node, Scope scope, List<Redir> redirs) {
-        int n = node.getChildCount();
+    private void collectRedirects(SyntaxNode node, Scope scope, List<Redir> redirs) {
+        int n = node.childCount();
         for (int i = 0; i < n; i++) {
-            oneRedirect(node.getChild(i), scope, redirs);
+            oneRedirect(node.child(i), scope, redirs);
         }
     }
 
-    private void oneRedirect(TSNode c, Scope scope, List<Redir> redirs) {
-        switch (c.getType()) {
+    private void oneRedirect(SyntaxNode c, Scope scope, List<Redir> redirs) {
+        switch (c.type()) {
             case "file_redirect" -> {
                 redirs.add(fileRedirect(c, scope));
                 substitutions(c, scope);
@@ -259,11 +263,11 @@ final class Walker {
                 StringBuilder body = new StringBuilder();
                 boolean literal = true;
                 boolean quotedDelimiter = false;
-                for (int k = 0; k < c.getChildCount(); k++) {
-                    TSNode h = c.getChild(k);
-                    if (h.getType().equals("heredoc_start")) {
-                        quotedDelimiter = text(h).matches("(?s).*['\"\\\\].*");
-                    } else if (h.getType().equals("heredoc_body")) {
+                for (int k = 0; k < c.childCount(); k++) {
+                    SyntaxNode h = c.child(k);
+                    if (h.type().equals("heredoc_start")) {
+                        quotedDelimiter = QUOTED.matcher(text(h)).matches();
+                    } else if (h.type().equals("heredoc_body")) {
                         body.append(text(h));
                         literal = quotedDelimiter || !hasExpansion(h);
                     }
@@ -272,16 +276,16 @@ final class Walker {
                     substitutions(c, scope);
                 }
                 redirs.add(new Redir("<<", null, literal ? body.toString() : null));
-                for (int k = 0; k < c.getChildCount(); k++) {
-                    TSNode h = c.getChild(k);
-                    if (h.getType().endsWith("_redirect")) {
+                for (int k = 0; k < c.childCount(); k++) {
+                    SyntaxNode h = c.child(k);
+                    if (h.type().endsWith("_redirect")) {
                         oneRedirect(h, scope, redirs);
                     }
                 }
             }
             case "herestring_redirect" -> {
                 substitutions(c, scope);
-                TSNode arg = c.getNamedChildCount() > 0 ? c.getNamedChild(c.getNamedChildCount() - 1) : c;
+                SyntaxNode arg = c.namedChildCount() > 0 ? c.namedChild(c.namedChildCount() - 1) : c;
                 Word w = Words.resolve(this, arg, scope);
                 redirs.add(new Redir("<<<", null, w.literal() ? w.text() : null));
             }
@@ -289,26 +293,26 @@ final class Walker {
         }
     }
 
-    private boolean hasExpansion(TSNode n) {
-        String t = n.getType();
+    private boolean hasExpansion(SyntaxNode n) {
+        String t = n.type();
         if (t.equals("simple_expansion") || t.equals("expansion") || t.equals("command_substitution")
                 || t.equals("arithmetic_expansion")) {
             return true;
         }
-        for (int i = 0; i < n.getNamedChildCount(); i++) {
-            if (hasExpansion(n.getNamedChild(i))) {
+        for (int i = 0; i < n.namedChildCount(); i++) {
+            if (hasExpansion(n.namedChild(i))) {
                 return true;
             }
         }
         return false;
     }
 
-    private Redir fileRedirect(TSNode c, Scope scope) {
+    private Redir fileRedirect(SyntaxNode c, Scope scope) {
         StringBuilder op = new StringBuilder();
         @Nullable Word target = null;
-        for (int k = 0; k < c.getChildCount(); k++) {
-            TSNode x = c.getChild(k);
-            String f = c.getFieldNameForChild(k);
+        for (int k = 0; k < c.childCount(); k++) {
+            SyntaxNode x = c.child(k);
+            @Nullable String f = c.child(k).field();
             if ("destination".equals(f)) {
                 // tree-sitter attaches the fd of a following redirection ("0" of "0>&1") as a second
                 // destination; the first one is the target
@@ -317,7 +321,7 @@ final class Walker {
                 }
             } else if ("descriptor".equals(f)) {
                 continue;
-            } else if (!x.isNamed() || x.getType().equals("ERROR")) {
+            } else if (!x.named() || x.type().equals("ERROR")) {
                 op.append(text(x));
             }
         }
@@ -326,19 +330,19 @@ final class Walker {
 
     /** Walks command and process substitutions in or below {@code node}, each in its own subshell;
      * returns the names of commands whose output a {@code <(...)} feeds to the enclosing command. */
-    List<String> substitutions(TSNode node, Scope scope) {
+    List<String> substitutions(SyntaxNode node, Scope scope) {
         List<String> names = new ArrayList<>();
-        List<TSNode> nodes = new ArrayList<>();
-        String own = node.getType();
+        List<SyntaxNode> nodes = new ArrayList<>();
+        String own = node.type();
         if (own.equals("command_substitution") || own.equals("process_substitution")) {
             nodes.add(node);
         } else {
-            for (int i = 0; i < node.getNamedChildCount(); i++) {
-                nodes.add(node.getNamedChild(i));
+            for (int i = 0; i < node.namedChildCount(); i++) {
+                nodes.add(node.namedChild(i));
             }
         }
-        for (TSNode c : nodes) {
-            String t = c.getType();
+        for (SyntaxNode c : nodes) {
+            String t = c.type();
             if (t.equals("command_substitution") || t.equals("process_substitution")) {
                 int start = out.size();
                 walk(c, scope, Carry.NONE);
@@ -356,27 +360,27 @@ final class Walker {
         return names;
     }
 
-    private void command(TSNode node, List<Redir> outerRedirs, Scope scope, Carry carry) {
+    private void command(SyntaxNode node, List<Redir> outerRedirs, Scope scope, Carry carry) {
         List<Word> words = new ArrayList<>();
         List<String[]> assigns = new ArrayList<>();
         List<Redir> redirs = new ArrayList<>(outerRedirs);
         List<String> fedBy = new ArrayList<>();
-        int n = node.getChildCount();
+        int n = node.childCount();
         for (int i = 0; i < n; i++) {
-            TSNode c = node.getChild(i);
-            String f = node.getFieldNameForChild(i);
-            String t = c.getType();
+            SyntaxNode c = node.child(i);
+            @Nullable String f = node.child(i).field();
+            String t = c.type();
             if ("name".equals(f)) {
                 fedBy.addAll(substitutions(c, scope));
-                TSNode inner = c.getNamedChildCount() == 1 ? c.getNamedChild(0) : c;
+                SyntaxNode inner = c.namedChildCount() == 1 ? c.namedChild(0) : c;
                 words.addAll(Words.expand(Words.resolve(this, inner, scope)));
             } else if ("argument".equals(f)) {
                 fedBy.addAll(substitutions(c, scope));
                 words.addAll(Words.expand(Words.resolve(this, c, scope)));
             } else if (t.equals("variable_assignment")) {
                 substitutions(c, scope);
-                TSNode nn = c.getChildByFieldName("name");
-                assigns.add(new String[] {nn.isNull() ? "" : text(nn), text(c)});
+                @Nullable SyntaxNode nn = c.childByField("name");
+                assigns.add(new String[] {nn == null ? "" : text(nn), text(c)});
             } else if (t.endsWith("_redirect")) {
                 oneRedirect(c, scope, redirs);
             }

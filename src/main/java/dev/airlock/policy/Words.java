@@ -2,23 +2,24 @@ package dev.airlock.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.treesitter.TSNode;
+import java.util.regex.Pattern;
 
 /** Quote removal and expansion of shell words, as bash does it, for the cases the analysis can know. */
 final class Words {
     /** Brace expansion beyond this many words is not worth the memory; the word stays as written. */
     private static final int MAX_BRACE_WORDS = 64;
+    private static final Pattern BRACE_CHARS = Pattern.compile("[{},]+|.*[{},].*");
 
     private Words() {
     }
 
-    static Word resolve(Walker w, TSNode n, Walker.Scope scope) {
-        String t = n.getType();
+    static Word resolve(Walker w, SyntaxNode n, Walker.Scope scope) {
+        String t = n.type();
         String raw = w.text(n);
         switch (t) {
             case "word", "command_name" -> {
-                if (t.equals("command_name") && n.getNamedChildCount() == 1) {
-                    return resolve(w, n.getNamedChild(0), scope);
+                if (t.equals("command_name") && n.namedChildCount() == 1) {
+                    return resolve(w, n.namedChild(0), scope);
                 }
                 return unquoted(raw, w, scope, true);
             }
@@ -44,15 +45,15 @@ final class Words {
                 boolean literal = true;
                 boolean glob = false;
                 boolean brace = false;
-                int c = n.getChildCount();
+                int c = n.childCount();
                 for (int i = 0; i < c; i++) {
-                    TSNode part = n.getChild(i);
-                    Word pw = part.getType().equals("word")
+                    SyntaxNode part = n.child(i);
+                    Word pw = part.type().equals("word")
                             ? unquoted(w.text(part), w, scope, i == 0)
                             : resolve(w, part, scope);
                     literal &= pw.literal();
                     glob |= pw.glob();
-                    brace |= pw.brace() || (part.getType().equals("word") && w.text(part).matches("[{},]+|.*[{},].*"));
+                    brace |= pw.brace() || (part.type().equals("word") && BRACE_CHARS.matcher(w.text(part)).matches());
                     sb.append(pw.text());
                 }
                 return literal ? new Word(sb.toString(), true, glob, brace) : Word.opaque(raw);
@@ -98,13 +99,13 @@ final class Words {
         return new Word(s, true, glob, brace);
     }
 
-    private static Word doubleQuoted(Walker w, TSNode n, Walker.Scope scope) {
+    private static Word doubleQuoted(Walker w, SyntaxNode n, Walker.Scope scope) {
         StringBuilder sb = new StringBuilder();
-        int c = n.getChildCount();
+        int c = n.childCount();
         for (int i = 0; i < c; i++) {
-            TSNode part = n.getChild(i);
-            String t = part.getType();
-            if (!part.isNamed()) {
+            SyntaxNode part = n.child(i);
+            String t = part.type();
+            if (!part.named()) {
                 continue; // the quotes themselves, and the $ of $"..."
             }
             switch (t) {

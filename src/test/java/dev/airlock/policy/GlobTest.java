@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class GlobTest {
     static final List<String> PATTERNS = List.of("rm", "{sudo,su,doas}", "python*", "*.pem", ".env*", "-f*",
-            "*", "{status,diff,log}", "git-*", "*-x", "{a*,*b,c}");
+            "*", "{status,diff,log}", "git-*", "*-x", "{a*,*b,c}", "{ls,test,[,[[,cd}", "[[*", "a]{[,b}",
+            "[ab]*", "[x]{a,b}");
     static final List<String> INPUTS = List.of("rm", "rmdir", "sudo", "su", "python3", "python", "key.pem", "a/key.pem",
             ".env", ".env.local", ".envrc", "a/.env", ".env/x", "-f", "-force", "status", "git-lfs", "x-x", "", "a",
-            "abc", "cb", "c", "b/c");
+            "abc", "cb", "c", "b/c", "[", "[[", "[x", "[[/x", "a][", "a]b", "[]", "x]", "ab", "b]");
 
     /** The fast paths (literals, prefixes, suffixes) must agree with the regex translation. */
     @Test
