@@ -76,8 +76,9 @@ public final class CommandAnalyzer implements AutoCloseable {
             // parser per nesting level.
             release(parser);
         }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        new Walker(this, utf8, ctx, out, depth).walk(parsed.root(), scope, carry);
+        // The parser's offsets index the binding's modified UTF-8, not plain UTF-8 (an emoji differs).
+        byte[] source = ModifiedUtf8.encode(text);
+        new Walker(this, source, ctx, out, depth).walk(parsed.root(), scope, carry);
         if (parsed.hasError()) {
             out.add(Emitter.opaqueCommand(text, "the line has a syntax error, so what runs is unclear",
                     carry));

@@ -95,7 +95,7 @@ final class Walker {
     }
 
     String text(SyntaxNode n) {
-        return new String(src, n.start(), n.end() - n.start(), StandardCharsets.UTF_8);
+        return ModifiedUtf8.decode(src, n.start(), n.end() - n.start());
     }
 
     void walk(SyntaxNode node, Scope scope, Carry carry) {
