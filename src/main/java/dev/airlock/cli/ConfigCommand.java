@@ -32,9 +32,7 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Session s = parent.root.session();
             Config c = s.config();
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("audit", c.section("audit", dev.airlock.audit.AuditSettings.class));
-            all.put("logging", c.section("logging", dev.airlock.home.LoggingSettings.class));
+            Map<String, Object> all = new LinkedHashMap<>(c.sections());
             ObjectMapper m = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                     .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
             if (parent.root.json) {

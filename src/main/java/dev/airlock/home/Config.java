@@ -42,11 +42,13 @@ public final class Config {
     private final Optional<Path> file;
     private final Optional<String> sha256;
     private final Map<String, Object> sections;
+    private final java.util.List<String> order;
 
     private Config(Optional<Path> file, Optional<String> sha256, Map<String, Object> sections) {
         this.file = file;
         this.sha256 = sha256;
         this.sections = sections;
+        this.order = new java.util.ArrayList<>(new java.util.TreeSet<>(sections.keySet()));
     }
 
     /** The section types a configuration may hold, by top-level key. Frozen once built. */
@@ -230,6 +232,13 @@ public final class Config {
             throw new IllegalArgumentException("no config section registered as " + key);
         }
         return type.cast(value);
+    }
+
+    /** Every section by key, in the schema's order (defaults where the file has none). */
+    public Map<String, Object> sections() {
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        order.forEach(k -> ordered.put(k, sections.get(k)));
+        return ordered;
     }
 
     /** The file this configuration came from, if any. */

@@ -77,6 +77,9 @@ class JsonOutputTest {
     void configShow_json_parses() {
         JsonNode c = cli.ok("config", "show", "--json").json();
         assertThat(c.get("audit").get("checkpoint_every_rows").asInt()).isEqualTo(1000);
+        // every section is shown, not only some: the effective models and agents too
+        assertThat(c.fieldNames()).toIterable().contains("agents", "models", "policy", "sandbox", "security", "vault", "redaction");
+        assertThat(c.get("models").get("providers").get("openai").get("api_key").asText()).isEqualTo("secret:OPENAI_API_KEY");
     }
 
     @Test
