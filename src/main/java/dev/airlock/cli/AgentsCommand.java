@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "agents", description = {"List the agents you can chat with: built-ins, your config's agents.definitions,",
-    "narrowed by the workspace's .airlock/agents/*.yaml."})
+@Command(name = "agents", description = {"List the agents you can chat with and what each may do.",
+    "Built-ins and your config's agents.definitions, narrowed by the workspace's .airlock/agents/*.yaml."})
 final class AgentsCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;

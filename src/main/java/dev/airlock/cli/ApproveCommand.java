@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "approve", description = {"Approve a workflow gate that is waiting, from any terminal. The run's process",
-    "(or 'airlock run --resume RUN') then runs exactly the commands shown. Recorded in the audit log with your name.",
+@Command(name = "approve", description = {"Approve a waiting workflow gate, from any terminal.",
+    "The run's process (or 'airlock run --resume RUN') then runs exactly the commands shown. Recorded in the audit log with your name.",
     "Example: airlock approve r2xk9mq4ab ok"})
 final class ApproveCommand implements Callable<Integer> {
     @ParentCommand

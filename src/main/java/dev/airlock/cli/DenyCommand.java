@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "deny", description = {"Deny a workflow gate that is waiting, from any terminal: the gate fails and nothing",
-    "behind it runs. Recorded in the audit log with your name and reason.",
+@Command(name = "deny", description = {"Deny a waiting workflow gate, from any terminal.",
+    "The gate fails and nothing behind it runs. Recorded in the audit log with your name and reason.",
     "Example: airlock deny r2xk9mq4ab ok --reason 'not during business hours'"})
 final class DenyCommand implements Callable<Integer> {
     @ParentCommand

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "plan", description = {"Turn what you want done into a workflow with a model, then make it safe:",
-    "every node the policy classifies destructive gets an approval gate in front of it, whatever the model wrote.",
+@Command(name = "plan", description = {"Draft a workflow from a request with a model; Airlock adds the approval gates.",
+    "Every node the policy classifies destructive gets an approval gate in front of it, whatever the model wrote.",
     "The plan is printed (or written with -o) for review; --run runs it after you confirm.",
     "Example: airlock plan \"remove the release folders older than 1.4 and show what is left\" -o cleanup.yaml"})
 final class PlanCommand implements Callable<Integer> {

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "run", description = {"Run a workflow (a DAG of shell, llm and approval_gate nodes): validated first, then",
-    "independent nodes in parallel, every shell node through the gate, destructive ones only after their gate is approved.",
+@Command(name = "run", description = {"Run a workflow: a DAG of shell, llm and approval_gate nodes, validated before anything runs.",
+    "Then independent nodes in parallel, every shell node through the gate, destructive ones only after their gate is approved.",
     "Exit 0 success, 1 a node failed, 2 invalid workflow or input, 4 denied by policy, 5 approval not given,",
     "6 cost cap exceeded, 7 vault locked. See docs/workflows.md.",
     "Examples: airlock run cleanup.yaml --input folder=old    airlock run --resume r2xk9mq4ab"})

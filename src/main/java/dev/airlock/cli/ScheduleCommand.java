@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "schedule", description = {"Run workflows on a cron schedule (5 crontab fields, UTC). Scheduled runs start",
-    "only while 'airlock scheduler' (or, later, 'airlock serve') runs; they are non-interactive, so a gate parks them",
+@Command(name = "schedule", description = {"Run workflows on a cron schedule (5 crontab fields, UTC).",
+    "Scheduled runs start only while 'airlock scheduler' (or, later, 'airlock serve') runs; they are non-interactive, so a gate parks them",
     "for 'airlock approve' and 'airlock run --resume'."},
         subcommands = {ScheduleCommand.Add.class, ScheduleCommand.ListSchedules.class, ScheduleCommand.Remove.class})
 final class ScheduleCommand implements Callable<Integer> {
