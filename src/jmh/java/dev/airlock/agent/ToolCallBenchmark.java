@@ -1,15 +1,11 @@
 package dev.airlock.agent;
 
 import dev.airlock.gate.ApprovalMode;
-import dev.airlock.llm.ModelRef;
 import dev.airlock.llm.ToolCall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,8 +49,7 @@ public class ToolCallBenchmark {
         fixture = new AgentFixture();
         file = fixture.write("src/Notes.md", "release notes line\n".repeat(108));
         tools = fixture.tools(ApprovalMode.NON_INTERACTIVE);
-        agent = new Agent("bench", Optional.of(new ModelRef("p", "m")), "", Tools.ALL, false, Map.of(), List.of(), Optional.empty(),
-                1024, 10, Set.of("cli"), false, List.of("bench"));
+        agent = AgentFixture.agent("bench", false, Map.of(), null, false);
     }
 
     @TearDown(Level.Trial)

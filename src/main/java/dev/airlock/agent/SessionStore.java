@@ -119,13 +119,11 @@ public final class SessionStore {
         return out;
     }
 
-    /** Appends a user, assistant or tool-result message. */
+    /** Appends a user or assistant message. */
     public void append(String id, String agent, ModelMessage message, @Nullable String model, @Nullable Usage usage,
             @Nullable BigDecimal cost) {
         ObjectNode n = JSON.createObjectNode();
         String kind;
-        String tool = null;
-        String status = null;
         switch (message) {
             case ModelMessage.User u -> {
                 kind = "user";
@@ -139,14 +137,10 @@ public final class SessionStore {
                     calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.argumentsJson());
                 }
             }
-            case ModelMessage.ToolResult r -> {
-                kind = "tool_result";
-                tool = r.toolName();
-                n.put("call_id", r.callId()).put("tool", r.toolName()).put("text", r.text());
-            }
+            case ModelMessage.ToolResult r -> throw new IllegalArgumentException("tool results are stored with their status: appendToolResult");
             case ModelMessage.System s -> throw new IllegalArgumentException("the system prompt is not stored; it comes from the agent");
         }
-        insert(id, kind, agent, model, tool, status, usage, cost, n);
+        insert(id, kind, agent, model, null, null, usage, cost, n);
     }
 
     /** Records a tool result's status beside its content (done, denied, refused, failed, invalid). */

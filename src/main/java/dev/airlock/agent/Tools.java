@@ -345,9 +345,7 @@ public final class Tools {
     }
 
     private Result shell(Agent agent, String line) {
-        boolean askAlways = agent.securityMode() || agent.permission(SHELL) == AgentDefinition.Permission.ASK;
-        ExecRequest req = new ExecRequest("agent:" + agent.name(), agent.name(), line, context, mode,
-                new ExecRequest.Limits(agent.readOnly(), askAlways));
+        ExecRequest req = new ExecRequest("agent:" + agent.name(), agent.name(), line, context, mode, limits(agent, SHELL));
         ExecOutcome outcome = gate.exec(req, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
         return switch (outcome) {
             case ExecOutcome.Refused r -> new Result(SHELL, r.code() == dev.airlock.home.ExitCode.DENIED ? "denied" : "refused", r.why());
@@ -388,14 +386,19 @@ public final class Tools {
 
     private Result act(Agent agent, String tool, String target, String display, Map<String, Object> details, Decision decision,
             Gate.Action action) {
-        boolean askAlways = agent.securityMode() || agent.permission(tool) == AgentDefinition.Permission.ASK;
         ActionRequest req = new ActionRequest("agent:" + agent.name(), agent.name(), tool, target, display, details, decision, mode,
-                new ExecRequest.Limits(agent.readOnly(), askAlways));
+                limits(agent, tool));
         return switch (gate.perform(req, action)) {
             case ActionOutcome.Done done -> new Result(tool, "done", cut(done.text()));
             case ActionOutcome.Refused r -> new Result(tool, r.code() == dev.airlock.home.ExitCode.DENIED ? "denied" : "refused", r.why());
             case ActionOutcome.Failed f -> new Result(tool, "failed", f.error());
         };
+    }
+
+    /** What the agent carries into the gate for {@code tool}: read-only, and asking always (security mode, permission ask). */
+    private static ExecRequest.Limits limits(Agent agent, String tool) {
+        return new ExecRequest.Limits(agent.readOnly(),
+                agent.securityMode() || agent.permission(tool) == AgentDefinition.Permission.ASK);
     }
 
     /** Whether the policy lets {@code agent} read {@code p} without asking; listings and searches skip the rest. */

@@ -37,13 +37,13 @@ final class AgentRuntime implements AutoCloseable {
     private final @Nullable String modelOverride;
     private dev.airlock.llm.@Nullable Providers providers;
 
-    AgentRuntime(RootCommand root, @Nullable Path workspaceDir, ApprovalMode mode, @Nullable String modelOverride) {
+    AgentRuntime(RootCommand root, AgentOptions options, ApprovalMode mode) {
         this.session = root.session();
         this.cli = root.cli;
         this.mode = mode;
-        this.modelOverride = modelOverride;
+        this.modelOverride = options.model;
         session.initializedHome();
-        this.workspace = session.workspaceContext(workspaceDir);
+        this.workspace = session.workspaceContext(options.workspace);
         this.catalog = session.agents(workspace);
         TenantName t = session.tenantName();
         if (session.hasIdentity(t)) {
@@ -73,11 +73,8 @@ final class AgentRuntime implements AutoCloseable {
     /** The loop for {@code agent}: its model client, price, tools (with its rate limits) and masking. */
     AgentLoop loop(Agent agent) {
         ModelRef ref = agent.requireModel();
-        if (providers == null) {
-            providers = session.providers(egress);
-        }
-        ModelClient client = providers.client(ref.provider(), "agent:" + agent.name(), agent.name());
-        Price price = providers.pricing().price(ref, client.local()).orElse(null);
+        ModelClient client = client(agent);
+        Price price = providers().pricing().price(ref, client.local()).orElse(null);
         Gate gate = session.gate(new TerminalApprover(cli, session, terminal),
                 agent.rateLimits().stream().map(l -> new dev.airlock.gate.GateSettings.RateLimitSetting(agent.name(), l.tool(),
                         l.capacity(), l.periodSeconds())).toList());
@@ -91,10 +88,14 @@ final class AgentRuntime implements AutoCloseable {
 
     /** The model client of {@code agent}, through the egress gate. */
     ModelClient client(Agent agent) {
+        return providers().client(agent.requireModel().provider(), "agent:" + agent.name(), agent.name());
+    }
+
+    private dev.airlock.llm.Providers providers() {
         if (providers == null) {
             providers = session.providers(egress);
         }
-        return providers.client(agent.requireModel().provider(), "agent:" + agent.name(), agent.name());
+        return providers;
     }
 
     /** Wipes the API keys the providers resolved. */

@@ -30,28 +30,31 @@ final class AgentsCommand implements Callable<Integer> {
         AgentCatalog catalog = s.agents(s.workspaceContext(workspace));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Agent a : catalog.all().values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", a.name());
-            m.put("default", a.name().equals(catalog.defaultAgent()));
-            m.put("model", a.model().map(ModelRef::toString).orElse("(not set)"));
-            m.put("read_only", a.readOnly());
-            m.put("security_mode", a.securityMode());
-            m.put("tools", Tools.specs(a).stream().map(t -> t.name() + (a.permission(t.name()) == dev.airlock.agent.AgentDefinition.Permission.ASK
-                    ? "(ask)" : "")).toList());
-            m.put("cost_limit_usd", a.costLimitUsd().map(java.math.BigDecimal::toPlainString).orElse("none"));
-            m.put("sources", a.sources());
-            rows.add(m);
+            boolean isDefault = a.name().equals(catalog.defaultAgent());
+            String model = a.model().map(ModelRef::toString).orElse("(not set)");
+            List<String> tools = Tools.specs(a).stream().map(t -> t.name()
+                    + (a.permission(t.name()) == dev.airlock.agent.AgentDefinition.Permission.ASK ? "(ask)" : "")).toList();
+            String cost = a.costLimitUsd().map(java.math.BigDecimal::toPlainString).orElse("none");
+            if (root.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", a.name());
+                m.put("default", isDefault);
+                m.put("model", model);
+                m.put("read_only", a.readOnly());
+                m.put("security_mode", a.securityMode());
+                m.put("tools", tools);
+                m.put("cost_limit_usd", cost);
+                m.put("sources", a.sources());
+                rows.add(m);
+            } else {
+                root.cli.out.println(a.name() + (isDefault ? " (default)" : "") + "  model " + model + (a.readOnly() ? "  read-only" : "")
+                        + (a.securityMode() ? "  security-mode" : "") + "  cost limit " + cost);
+                root.cli.out.println("  tools: " + String.join(", ", tools));
+                root.cli.out.println("  from:  " + String.join(" > ", a.sources()));
+            }
         }
         if (root.json) {
             root.cli.out.println(Json.write(rows));
-            return 0;
-        }
-        for (Map<String, Object> m : rows) {
-            root.cli.out.println(m.get("name") + (Boolean.TRUE.equals(m.get("default")) ? " (default)" : "") + "  model " + m.get("model")
-                    + (Boolean.TRUE.equals(m.get("read_only")) ? "  read-only" : "") + (Boolean.TRUE.equals(m.get("security_mode")) ? "  security-mode" : "")
-                    + "  cost limit " + m.get("cost_limit_usd"));
-            root.cli.out.println("  tools: " + String.join(", ", (List<String>) m.get("tools")));
-            root.cli.out.println("  from:  " + String.join(" > ", (List<String>) m.get("sources")));
         }
         return 0;
     }

@@ -4,10 +4,12 @@ import picocli.CommandLine.Option;
 
 /** {@code --yes} or {@code --non-interactive}: how asks are resolved. Neither overrides a deny. */
 final class ApprovalOptions {
-    @Option(names = "--yes", description = "Approve what the policy asks about (never overrides a deny).")
+    @Option(names = "--yes", description = {"Approve what would be asked: commands and tool calls the policy asks about,",
+        "workflow gates. Recorded with approver --yes; never overrides a deny."})
     boolean yes;
 
-    @Option(names = "--non-interactive", description = "Refuse what the policy asks about (exit 5 for exec).")
+    @Option(names = "--non-interactive", description = {"Refuse what would be asked (exit 5 for exec and run;",
+        "a workflow run stays parked for 'airlock approve' and --resume)."})
     boolean nonInteractive;
 
     dev.airlock.gate.ApprovalMode mode() {

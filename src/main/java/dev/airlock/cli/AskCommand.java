@@ -3,7 +3,6 @@ package dev.airlock.cli;
 import dev.airlock.agent.Agent;
 import dev.airlock.agent.AgentLoop;
 import dev.airlock.agent.SessionStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,17 +23,11 @@ final class AskCommand implements Callable<Integer> {
     @Mixin
     ApprovalOptions approval = new ApprovalOptions();
 
-    @Option(names = "--agent", paramLabel = "NAME", description = "The agent (default: agents.default in the config).")
-    @Nullable String agent;
-
-    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Use this model instead of the agent's.")
-    @Nullable String model;
+    @Mixin
+    AgentOptions agentOptions = new AgentOptions();
 
     @Option(names = "--resume", paramLabel = "ID", description = "Continue this session instead of starting one.")
     @Nullable String resume;
-
-    @Option(names = "--workspace", paramLabel = "DIR", description = "The project folder (default: the current folder).")
-    @Nullable Path workspace;
 
     @Parameters(arity = "1..*", paramLabel = "QUESTION")
     List<String> question = new ArrayList<>();
@@ -45,13 +38,13 @@ final class AskCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw dev.airlock.home.AirlockException.usage("the question is empty");
         }
-        try (AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model)) {
+        try (AgentRuntime rt = new AgentRuntime(root, agentOptions, approval.mode())) {
             return converse(rt, text);
         }
     }
 
     private int converse(AgentRuntime rt, String text) {
-        Agent a = rt.agent(agent);
+        Agent a = rt.agent(agentOptions.agent);
         SessionStore.Info s = resume != null ? rt.store.require(resume)
                 : rt.store.create(a.name(), a.requireModel().toString(), rt.workspace.workspaceRoots().get(0).toString());
         root.cli.err.println("session " + s.id() + " · agent " + a.name() + " · " + a.requireModel());

@@ -5,7 +5,6 @@ import dev.airlock.agent.AgentLoop;
 import dev.airlock.agent.SessionStore;
 import dev.airlock.home.AirlockException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -24,21 +23,15 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     ApprovalOptions approval = new ApprovalOptions();
 
-    @Option(names = "--agent", paramLabel = "NAME", description = "The agent (default: agents.default in the config).")
-    @Nullable String agent;
-
-    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Use this model instead of the agent's.")
-    @Nullable String model;
+    @Mixin
+    AgentOptions agentOptions = new AgentOptions();
 
     @Option(names = "--resume", paramLabel = "ID", description = "Continue a session (see airlock sessions list).")
     @Nullable String resume;
 
-    @Option(names = "--workspace", paramLabel = "DIR", description = "The project folder (default: the current folder).")
-    @Nullable Path workspace;
-
     @Override
     public Integer call() throws IOException {
-        try (AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model)) {
+        try (AgentRuntime rt = new AgentRuntime(root, agentOptions, approval.mode())) {
             return converse(rt);
         }
     }
@@ -48,12 +41,12 @@ final class ChatCommand implements Callable<Integer> {
         Agent a;
         if (resume != null) {
             s = rt.store.require(resume);
-            a = rt.agent(agent != null ? agent : s.agent());
+            a = rt.agent(agentOptions.agent != null ? agentOptions.agent : s.agent());
             if (!a.name().equals(s.agent())) {
                 rt.store.appendSwitch(s.id(), s.agent(), a.name());
             }
         } else {
-            a = rt.agent(agent);
+            a = rt.agent(agentOptions.agent);
             s = rt.store.create(a.name(), a.requireModel().toString(), rt.workspace.workspaceRoots().get(0).toString());
         }
         AgentLoop loop = rt.loop(a);

@@ -204,17 +204,11 @@ final class DemoCommand implements Callable<Integer> {
     private int exec(Path h, Map<String, String> extra, String stdin, String shown, String... args) {
         out.println("$ " + shown);
         out.flush();
-        List<String> full = new ArrayList<>(List.of("--home", h.resolve("home").toString()));
-        full.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>(root.cli.env);
-        env.remove("AIRLOCK_PASSWORD_FILE");
-        env.remove("AIRLOCK_PASSWORD_COMMAND");
-        env.put("AIRLOCK_PASSWORD", password);
-        env.put("AIRLOCK_CONFIG", h.resolve("config/config.yaml").toString());
+        Map<String, String> env = new HashMap<>(envFor(h));
         env.putAll(extra);
         // Both streams of the inner command go to stdout, so the transcript keeps its order.
         int code = Main.run(out, out, env, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                full.toArray(String[]::new));
+                withHome(h, args));
         out.println("   [exit " + code + "]");
         return code;
     }
@@ -222,14 +216,25 @@ final class DemoCommand implements Callable<Integer> {
     /** Runs a command without printing it; returns its stdout (for ids the next step needs). */
     private String quietly(String... args) {
         java.io.StringWriter sink = new java.io.StringWriter();
-        List<String> full = new ArrayList<>(List.of("--home", home.resolve("home").toString()));
-        full.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>(root.cli.env);
-        env.put("AIRLOCK_PASSWORD", password);
-        env.put("AIRLOCK_CONFIG", home.resolve("config/config.yaml").toString());
-        Main.run(new PrintWriter(sink), new PrintWriter(new java.io.StringWriter()), env, new java.io.ByteArrayInputStream(new byte[0]),
-                full.toArray(String[]::new));
+        Main.run(new PrintWriter(sink), new PrintWriter(new java.io.StringWriter()), envFor(home),
+                new java.io.ByteArrayInputStream(new byte[0]), withHome(home, args));
         return sink.toString();
+    }
+
+    /** The environment every demo command runs with: the demo's vault password and config, nothing of the user's. */
+    private Map<String, String> envFor(Path h) {
+        Map<String, String> env = new HashMap<>(root.cli.env);
+        env.remove("AIRLOCK_PASSWORD_FILE");
+        env.remove("AIRLOCK_PASSWORD_COMMAND");
+        env.put("AIRLOCK_PASSWORD", password);
+        env.put("AIRLOCK_CONFIG", h.resolve("config/config.yaml").toString());
+        return env;
+    }
+
+    private static String[] withHome(Path h, String... args) {
+        List<String> full = new ArrayList<>(List.of("--home", h.resolve("home").toString()));
+        full.addAll(List.of(args));
+        return full.toArray(String[]::new);
     }
 
     /** Counts files under {@code dir} containing {@code value} raw, base64, hex or URL-encoded. */

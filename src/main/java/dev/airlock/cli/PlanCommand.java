@@ -30,20 +30,14 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     ApprovalOptions approval = new ApprovalOptions();
 
+    @Mixin
+    AgentOptions agentOptions = new AgentOptions();
+
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the plan to FILE (refuses to overwrite).")
     @Nullable Path out;
 
     @Option(names = "--run", description = "Run the plan after showing it (asks first unless --yes).")
     boolean run;
-
-    @Option(names = "--agent", paramLabel = "NAME", description = "The agent whose model plans (default: agents.default).")
-    @Nullable String agent;
-
-    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Plan with this model instead.")
-    @Nullable String model;
-
-    @Option(names = "--workspace", paramLabel = "DIR", description = "Where the plan's commands would run (default: the current folder).")
-    @Nullable Path workspace;
 
     @Parameters(arity = "1..*", paramLabel = "REQUEST")
     List<String> request = new ArrayList<>();
@@ -59,8 +53,10 @@ final class PlanCommand implements Callable<Integer> {
         }
         Session s = root.session();
         Planner.Plan plan;
-        try (AgentRuntime rt = new AgentRuntime(root, workspace, approval.mode(), model)) {
-            Agent a = rt.agent(agent);
+        dev.airlock.policy.PathContext context;
+        try (AgentRuntime rt = new AgentRuntime(root, agentOptions, approval.mode())) {
+            context = rt.workspace;
+            Agent a = rt.agent(agentOptions.agent);
             Validator validator = Validator.create(s.policy().analyzer(), rt.workspace);
             plan = new Planner(rt.client(a), a.requireModel().model(), validator, s.redactor(), s.lazyAudit(s.tenantName()),
                     Math.max(a.maxTokens(), 2048)).plan(text);
@@ -95,7 +91,7 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         RunResult result;
-        try (WorkflowWiring.Wired wired = WorkflowWiring.runner(root, s.workspaceContext(workspace), approval.mode())) {
+        try (WorkflowWiring.Wired wired = WorkflowWiring.runner(root, context, approval.mode())) {
             result = wired.runner.start(plan.workflow(), Map.of());
         }
         WorkflowWiring.summary(err, result);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -42,16 +42,8 @@ final class RunCommand implements Callable<Integer> {
             description = "The workspace: the only writable folder for shell nodes (default: the current folder; on --resume, the run's).")
     @Nullable Path workspace;
 
-    static final class Approval {
-        @Option(names = "--yes", description = "Approve every gate (recorded with approver --yes) and every command the policy asks about; never overrides a deny.")
-        boolean yes;
-
-        @Option(names = "--non-interactive", description = "Exit 5 at the first gate, leaving the run parked for 'airlock approve' and --resume.")
-        boolean nonInteractive;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Approval approval = new Approval();
+    @Mixin
+    ApprovalOptions approval = new ApprovalOptions();
 
     @Override
     public Integer call() {
@@ -62,8 +54,7 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null && !inputs.isEmpty()) {
             throw AirlockException.usage("--input cannot change a run being resumed; it keeps the inputs it started with");
         }
-        ApprovalMode mode = approval.yes ? ApprovalMode.YES : approval.nonInteractive ? ApprovalMode.NON_INTERACTIVE
-                : ApprovalMode.INTERACTIVE;
+        ApprovalMode mode = approval.mode();
         s.initializedHome();
         RunResult result;
         if (resume != null) {

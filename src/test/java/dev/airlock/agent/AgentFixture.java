@@ -87,6 +87,14 @@ final class AgentFixture implements AutoCloseable {
         }
     }
 
+    /** An agent over every tool (or the read tools), with the given permissions, cost limit and security mode. */
+    static Agent agent(String name, boolean readOnly, Map<String, AgentDefinition.Permission> perms,
+            java.math.@Nullable BigDecimal costLimit, boolean securityMode) {
+        java.util.Set<String> tools = readOnly ? java.util.Set.of("read_file", "list_files", "search_files", "shell", "http_get") : Tools.ALL;
+        return new Agent(name, java.util.Optional.of(new dev.airlock.llm.ModelRef("fake", "fake-model")), "You help.", tools, readOnly,
+                perms, List.of(), java.util.Optional.ofNullable(costLimit), 512, 8, java.util.Set.of("cli"), securityMode, List.of("test"));
+    }
+
     PathContext context() {
         return PathContext.create(workspace, userHome, airlockHome);
     }

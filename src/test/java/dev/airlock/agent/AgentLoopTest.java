@@ -12,7 +12,6 @@ import dev.airlock.llm.KeySource;
 import dev.airlock.llm.LlmException;
 import dev.airlock.llm.ModelClient;
 import dev.airlock.llm.ModelMessage;
-import dev.airlock.llm.ModelRef;
 import dev.airlock.llm.ModelSettings;
 import dev.airlock.llm.Price;
 import dev.airlock.llm.Providers;
@@ -27,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -51,9 +48,7 @@ class AgentLoopTest {
     }
 
     private static Agent agent(String name, boolean readOnly, @Nullable BigDecimal costLimit, boolean securityMode) {
-        Set<String> tools = readOnly ? Set.of("read_file", "list_files", "search_files", "shell") : Tools.ALL;
-        return new Agent(name, Optional.of(new ModelRef("fake", "fake-model")), "You help.", tools, readOnly, Map.of(), List.of(),
-                Optional.ofNullable(costLimit), 512, 8, Set.of("cli"), securityMode, List.of("test"));
+        return AgentFixture.agent(name, readOnly, Map.of(), costLimit, securityMode);
     }
 
     private static Agent coder() {

@@ -3,7 +3,6 @@ package dev.airlock.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.airlock.gate.ApprovalMode;
-import dev.airlock.llm.ModelRef;
 import dev.airlock.llm.ToolCall;
 import dev.airlock.policy.RateLimiter;
 import java.nio.file.Files;
@@ -11,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +23,7 @@ class ToolsTest {
     }
 
     static Agent agent(String name, boolean readOnly, Map<String, AgentDefinition.Permission> perms) {
-        Set<String> tools = readOnly ? Set.of("read_file", "list_files", "search_files", "shell", "http_get") : Tools.ALL;
-        return new Agent(name, Optional.of(new ModelRef("openai", "gpt-4o-mini")), "prompt", tools, readOnly, perms, List.of(),
-                Optional.empty(), 1024, 10, Set.of("cli"), false, List.of("test"));
+        return AgentFixture.agent(name, readOnly, perms, null, false);
     }
 
     static Agent coder() {
