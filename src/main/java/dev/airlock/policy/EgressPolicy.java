@@ -133,6 +133,31 @@ public final class EgressPolicy {
                 List.of(NOT_LISTED), List.of());
     }
 
+    /**
+     * Whether {@code host} matches an entry of {@code egress.allowed_domains} as written: loopback is
+     * not implied here. The sandbox's egress proxy uses this, because for a sandboxed command the
+     * host's loopback (a dashboard, a database, a model server) is a place of its own, reachable only
+     * when it is listed.
+     */
+    public boolean lists(String host) {
+        if (allowed == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        for (Glob g : allowed) {
+            if (g.matches(h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isLoopback(String h) {
         if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
             return true;

@@ -1,0 +1,546 @@
+package dev.airlock.gate;
+
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.redact.Redactor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The only way out of a sandbox's network namespace: an HTTP proxy on a Unix socket in a private
+ * folder, which the sandbox binds in and bridges to {@code 127.0.0.1:PORT} inside. It speaks
+ * {@code CONNECT host:port} (RFC 9110 §9.3.6: https, ssh, any TCP) and absolute-URI plain HTTP
+ * forwarding (RFC 9112 §3.2.2); nothing else.
+ *
+ * <p>Every connection is decided on its own by an {@link EgressRule} (the egress policy on the name
+ * and on each resolved address, with the port) and recorded as an {@code egress.connect} row before
+ * a byte goes out; a connection whose row cannot be written is not opened. A refused one gets a
+ * {@code 403} naming the rule. When an opened connection ends, an {@code egress.connect.finish} row
+ * records the bytes each way. Rows hold the host, port and method, never a path, a header or content.
+ *
+ * <p>Bounded: at most {@code maxConnections} at once (more get a {@code 503}), a request head of at
+ * most {@link #MAX_HEAD_BYTES}, a head that must arrive within {@code headTimeout}, and a connection
+ * idle for {@code idleTimeout} is closed. {@link #close()} stops everything and removes the folder.
+ */
+final class EgressProxy implements AutoCloseable {
+    static final int MAX_HEAD_BYTES = 16 * 1024;
+    static final String SOCKET_NAME = "egress.sock";
+
+    private final Path dir;
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final EgressRule rule;
+    private final AuditLog audit;
+    private final Redactor redactor;
+    private final String actor;
+    private final String agent;
+    private final Semaphore slots;
+    private final Duration headTimeout;
+    private final Duration idleTimeout;
+    private final Duration connectTimeout;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService reaper;
+    private final Thread acceptor;
+    private final AtomicLong connections = new AtomicLong();
+    private volatile boolean closed;
+
+    private EgressProxy(Builder b) throws IOException {
+        this.rule = b.rule;
+        this.audit = b.audit;
+        this.redactor = b.redactor;
+        this.actor = b.actor;
+        this.agent = b.agent;
+        this.slots = new Semaphore(b.maxConnections);
+        this.headTimeout = b.headTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.connectTimeout = b.connectTimeout;
+        // A folder only this user can enter: nobody else on the machine can connect to the socket.
+        this.dir = Files.createTempDirectory(b.parent, "airlock-egress-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.socket = dir.resolve(SOCKET_NAME);
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(socket), 64);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            deleteQuietly();
+            throw e;
+        }
+        this.server = s;
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
+                .name("egress-proxy-reaper").unstarted(r));
+        reaper.scheduleWithFixedDelay(this::reap, 200, 200, TimeUnit.MILLISECONDS);
+        this.acceptor = Thread.ofPlatform().daemon(true).name("egress-proxy").start(this::acceptLoop);
+    }
+
+    static Builder builder(EgressRule rule, AuditLog audit, Redactor redactor) {
+        return new Builder(rule, audit, redactor);
+    }
+
+    /** The folder holding {@link #SOCKET_NAME}; the sandbox binds this folder. */
+    Path directory() {
+        return dir;
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    /** Connections accepted so far, refused ones included. */
+    long connectionCount() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            connections.incrementAndGet();
+            Connection c = new Connection(client);
+            if (!slots.tryAcquire()) {
+                Thread.ofVirtual().start(() -> {
+                    try (c) {
+                        c.respond(503, "too many connections through the egress proxy at once");
+                    }
+                });
+                continue;
+            }
+            open.add(c);
+            Thread.ofVirtual().name("egress-connection").start(() -> {
+                try (c) {
+                    serve(c);
+                } finally {
+                    open.remove(c);
+                    slots.release();
+                }
+            });
+        }
+    }
+
+    private void reap() {
+        long now = System.nanoTime();
+        for (Connection c : open) {
+            long limit = c.tunnelling ? idleTimeout.toNanos() : headTimeout.toNanos();
+            if (now - c.lastActivity > limit) {
+                c.close();
+            }
+        }
+    }
+
+    /** One request head, parsed; {@code rest} holds bytes the client sent after it. */
+    private record Head(String method, String target, String version, List<String> headers, byte[] rest) {}
+
+    private void serve(Connection c) {
+        Head head;
+        try {
+            head = readHead(c);
+        } catch (HeadTooLarge e) {
+            c.respond(431, "the request head is larger than " + MAX_HEAD_BYTES + " bytes");
+            return;
+        } catch (IOException e) {
+            return;
+        }
+        if (head == null) {
+            return;
+        }
+        String method = head.method().toUpperCase(Locale.ROOT);
+        String host;
+        int port;
+        URI uri = null;
+        if (method.equals("CONNECT")) {
+            String t = head.target();
+            int colon = t.lastIndexOf(':');
+            if (colon <= 0 || (t.startsWith("[") && !t.substring(0, colon).endsWith("]"))) {
+                c.respond(400, "CONNECT needs host:port");
+                return;
+            }
+            host = t.substring(0, colon);
+            port = parsePort(t.substring(colon + 1));
+        } else {
+            try {
+                uri = new URI(head.target());
+            } catch (java.net.URISyntaxException e) {
+                c.respond(400, "the request target is not an absolute http:// URI");
+                return;
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") || uri.getHost() == null) {
+                c.respond(400, scheme.equals("https") ? "https goes through CONNECT, not as an absolute URI"
+                        : "only absolute http:// URIs and CONNECT pass the egress proxy");
+                return;
+            }
+            host = uri.getHost();
+            port = uri.getPort() < 0 ? 80 : uri.getPort();
+        }
+        EgressRule.Verdict v = rule.decide(host, port);
+        String shownHost = redactor.redact(EgressRule.normalize(host));
+        try {
+            audit.append(AuditEvent.builder("egress.connect").actor(actor).target("host:" + shownHost)
+                    .outcome(v.allowed() ? "approved" : "denied")
+                    .detail("host", shownHost).detail("port", port).detail("method", method)
+                    .detail("address", v.address() == null ? "" : v.address().getHostAddress())
+                    .detail("agent", agent).detail("via", "sandbox-proxy")
+                    .detail("rule", v.rule()).detail("reason", redactor.redact(v.reason())).build());
+        } catch (RuntimeException e) {
+            c.respond(503, "the egress proxy could not record this connection, so it was not opened");
+            return;
+        }
+        if (!v.allowed()) {
+            c.respond(403, "egress to " + shownHost + ":" + port + " refused by " + v.rule() + ": "
+                    + redactor.redact(v.reason()));
+            return;
+        }
+        long started = System.nanoTime();
+        Socket upstream = new Socket();
+        c.upstream = upstream;
+        try {
+            upstream.connect(new InetSocketAddress(v.address(), port), (int) connectTimeout.toMillis());
+        } catch (IOException e) {
+            c.respond(502, "cannot connect to " + shownHost + ":" + port);
+            finish(shownHost, port, method, "failure", 0, 0, started);
+            return;
+        }
+        try {
+            OutputStream up = upstream.getOutputStream();
+            if (uri != null) {
+                up.write(rewrite(head, uri));
+            } else {
+                c.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            up.write(head.rest());
+            up.flush();
+            c.up.addAndGet(head.rest().length);
+        } catch (IOException e) {
+            finish(shownHost, port, method, "failure", c.up.get(), c.down.get(), started);
+            return;
+        }
+        c.tunnelling = true;
+        c.touch();
+        Thread back = Thread.ofVirtual().start(() -> pumpDown(c, upstream));
+        pumpUp(c, upstream);
+        try {
+            back.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish(shownHost, port, method, "success", c.up.get(), c.down.get(), started);
+    }
+
+    private void finish(String host, int port, String method, String outcome, long up, long down, long started) {
+        try {
+            audit.append(AuditEvent.builder("egress.connect.finish").actor(actor).target("host:" + host).outcome(outcome)
+                    .detail("host", host).detail("port", port).detail("method", method)
+                    .detail("bytes_sent", up).detail("bytes_received", down)
+                    .detail("duration_ms", (System.nanoTime() - started) / 1_000_000).build());
+        } catch (RuntimeException e) {
+            // the connection is over either way; its opening row is already durable
+        }
+    }
+
+    /** Client to upstream; when the client stops sending, the upstream's write side is shut. */
+    private static void pumpUp(Connection c, Socket upstream) {
+        ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+        try {
+            OutputStream out = upstream.getOutputStream();
+            while (true) {
+                buf.clear();
+                int n = c.channel.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                c.touch();
+                out.write(buf.array(), 0, n);
+                out.flush();
+                c.up.addAndGet(n);
+            }
+            upstream.shutdownOutput();
+        } catch (IOException e) {
+            c.close();
+        }
+    }
+
+    /** Upstream to client; when the upstream is done, so is the client's connection. */
+    private static void pumpDown(Connection c, Socket upstream) {
+        byte[] buf = new byte[16 * 1024];
+        try {
+            InputStream in = upstream.getInputStream();
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                c.touch();
+                c.write(buf, n);
+                c.down.addAndGet(n);
+            }
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            c.close();
+        }
+    }
+
+    /**
+     * The request as the origin server expects it: origin-form target, the proxy's own headers
+     * dropped, {@code Host} set from the URI that was checked, one request per connection.
+     */
+    private static byte[] rewrite(Head head, URI uri) {
+        StringBuilder sb = new StringBuilder();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        sb.append(head.method()).append(' ').append(path);
+        if (uri.getRawQuery() != null) {
+            sb.append('?').append(uri.getRawQuery());
+        }
+        sb.append(' ').append(head.version()).append("\r\n");
+        sb.append("Host: ").append(uri.getHost()).append(uri.getPort() < 0 ? "" : ":" + uri.getPort()).append("\r\n");
+        for (String h : head.headers()) {
+            String name = h.substring(0, Math.max(0, h.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
+            if (!Set.of("host", "proxy-connection", "proxy-authorization", "connection", "keep-alive").contains(name)) {
+                sb.append(h).append("\r\n");
+            }
+        }
+        sb.append("Connection: close\r\n\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static int parsePort(String s) {
+        if (!s.matches("[0-9]{1,5}")) {
+            return -1;
+        }
+        return Integer.parseInt(s);
+    }
+
+    private static final class HeadTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static @Nullable Head readHead(Connection c) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(MAX_HEAD_BYTES);
+        int end = -1;
+        while (end < 0) {
+            if (!buf.hasRemaining()) {
+                throw new HeadTooLarge();
+            }
+            int n = c.channel.read(buf);
+            if (n < 0) {
+                return null;
+            }
+            c.touch();
+            end = headEnd(buf.array(), buf.position());
+        }
+        String text = new String(buf.array(), 0, end, StandardCharsets.ISO_8859_1);
+        byte[] rest = java.util.Arrays.copyOfRange(buf.array(), end, buf.position());
+        String[] lines = text.split("\r?\n");
+        String[] first = lines[0].split(" ");
+        if (first.length != 3 || !first[2].startsWith("HTTP/1.")) {
+            c.respond(400, "not an HTTP/1 request");
+            return null;
+        }
+        List<String> headers = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (!lines[i].isEmpty()) {
+                headers.add(lines[i]);
+            }
+        }
+        return new Head(first[0], first[1], first[2], headers, rest);
+    }
+
+    /** The index just past the blank line ending the head, or -1. */
+    private static int headEnd(byte[] b, int len) {
+        for (int i = 0; i + 1 < len; i++) {
+            if (b[i] == '\n' && b[i + 1] == '\n') {
+                return i + 2;
+            }
+            if (i + 3 < len && b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (Connection c : open) {
+            c.close();
+        }
+        reaper.shutdownNow();
+        try {
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteQuietly();
+    }
+
+    private void deleteQuietly() {
+        try {
+            Files.deleteIfExists(dir.resolve(SOCKET_NAME));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temp folder left behind holds nothing but a dead socket
+        }
+    }
+
+    /** One client connection and, once opened, its upstream. */
+    private static final class Connection implements AutoCloseable {
+        final SocketChannel channel;
+        final OutputStream out;
+        final AtomicLong up = new AtomicLong();
+        final AtomicLong down = new AtomicLong();
+        volatile long lastActivity = System.nanoTime();
+        volatile boolean tunnelling;
+        volatile @Nullable Socket upstream;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+            this.out = Channels.newOutputStream(channel);
+        }
+
+        void touch() {
+            lastActivity = System.nanoTime();
+        }
+
+        synchronized void write(byte[] b) throws IOException {
+            write(b, b.length);
+        }
+
+        synchronized void write(byte[] b, int n) throws IOException {
+            out.write(b, 0, n);
+        }
+
+        void respond(int status, String message) {
+            String reason = switch (status) {
+                case 400 -> "Bad Request";
+                case 403 -> "Forbidden";
+                case 431 -> "Request Header Fields Too Large";
+                case 502 -> "Bad Gateway";
+                default -> "Service Unavailable";
+            };
+            byte[] body = ("airlock egress proxy: " + message.replaceAll("[\\r\\n]", " ") + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            try {
+                write(head.getBytes(StandardCharsets.ISO_8859_1));
+                write(body);
+            } catch (IOException | UncheckedIOException e) {
+                // the client is gone
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            Socket u = upstream;
+            if (u != null) {
+                try {
+                    u.close();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        }
+    }
+
+    /** Settings for one proxy; {@link #start()} binds the socket and begins accepting. */
+    static final class Builder {
+        private final EgressRule rule;
+        private final AuditLog audit;
+        private final Redactor redactor;
+        private String actor = "sandbox";
+        private String agent = "cli";
+        private int maxConnections = 64;
+        private Duration headTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(2);
+        private Duration connectTimeout = Duration.ofSeconds(15);
+        private Path parent = Path.of(System.getProperty("java.io.tmpdir"));
+
+        private Builder(EgressRule rule, AuditLog audit, Redactor redactor) {
+            this.rule = rule;
+            this.audit = audit;
+            this.redactor = redactor;
+        }
+
+        Builder actor(String actor, String agent) {
+            this.actor = actor;
+            this.agent = agent;
+            return this;
+        }
+
+        Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive");
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        Builder timeouts(Duration head, Duration idle, Duration connect) {
+            this.headTimeout = head;
+            this.idleTimeout = idle;
+            this.connectTimeout = connect;
+            return this;
+        }
+
+        /** Where the private folder is made; Unix socket paths are short (108 bytes), so keep this short. */
+        Builder parent(Path dir) {
+            this.parent = dir;
+            return this;
+        }
+
+        EgressProxy start() {
+            try {
+                return new EgressProxy(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the egress proxy: " + e.getMessage(), e);
+            }
+        }
+    }
+}
