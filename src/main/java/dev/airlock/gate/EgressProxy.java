@@ -66,6 +66,7 @@ final class EgressProxy implements AutoCloseable {
     private final Duration idleTimeout;
     private final Duration connectTimeout;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
     private final Thread acceptor;
     private final AtomicLong connections = new AtomicLong();
@@ -141,14 +142,17 @@ final class EgressProxy implements AutoCloseable {
                 continue;
             }
             open.add(c);
-            Thread.ofVirtual().name("egress-connection").start(() -> {
+            Thread handler = Thread.ofVirtual().name("egress-connection").unstarted(() -> {
                 try (c) {
                     serve(c);
                 } finally {
                     open.remove(c);
                     slots.release();
+                    handlers.remove(Thread.currentThread());
                 }
             });
+            handlers.add(handler);
+            handler.start();
         }
     }
 
@@ -171,6 +175,7 @@ final class EgressProxy implements AutoCloseable {
             head = readHead(c);
         } catch (HeadTooLarge e) {
             c.respond(431, "the request head is larger than " + MAX_HEAD_BYTES + " bytes");
+            c.drain();
             return;
         } catch (IOException e) {
             return;
@@ -238,7 +243,9 @@ final class EgressProxy implements AutoCloseable {
         try {
             OutputStream up = upstream.getOutputStream();
             if (uri != null) {
-                up.write(rewrite(head, uri));
+                byte[] rewritten = rewrite(head, uri);
+                up.write(rewritten);
+                c.up.addAndGet(rewritten.length);
             } else {
                 c.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             }
@@ -407,8 +414,14 @@ final class EgressProxy implements AutoCloseable {
             c.close();
         }
         reaper.shutdownNow();
+        // Each connection's closing row is written by its handler: wait for them, so the exec's
+        // record is complete when it returns.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         try {
             acceptor.join(1000);
+            for (Thread t : List.copyOf(handlers)) {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -467,6 +480,28 @@ final class EgressProxy implements AutoCloseable {
                 write(head.getBytes(StandardCharsets.ISO_8859_1));
                 write(body);
             } catch (IOException | UncheckedIOException e) {
+                // the client is gone
+            }
+        }
+
+        /**
+         * Reads and drops what the client is still sending (bounded), so that closing does not reset
+         * the connection before the client has read the refusal.
+         */
+        void drain() {
+            try {
+                channel.shutdownOutput();
+                ByteBuffer b = ByteBuffer.allocate(8192);
+                long dropped = 0;
+                while (dropped < 1024 * 1024) {
+                    b.clear();
+                    int n = channel.read(b);
+                    if (n < 0) {
+                        return;
+                    }
+                    dropped += n;
+                }
+            } catch (IOException e) {
                 // the client is gone
             }
         }
