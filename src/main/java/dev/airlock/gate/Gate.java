@@ -135,7 +135,7 @@ public final class Gate {
         // exec only; every connection through it is decided and recorded on its own, so a network
         // command grants nothing to its neighbours.
         EgressProxy proxy = network && isolating ? EgressProxy.builder(
-                EgressRule.of(engine, request.agent(), namedHosts(decision), java.util.Set.of()), audit, redactor)
+                EgressRule.of(engine, request.agent(), namedHosts(decision), engine.egress().allowedPorts()), audit, redactor)
                 .actor(request.actor(), request.agent()).start() : null;
         try {
             return run(request, decision, approverName, runner, proxy, out, err);

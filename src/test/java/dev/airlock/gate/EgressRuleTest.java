@@ -50,12 +50,14 @@ class EgressRuleTest {
                                 .append(Arrays.stream(c[1].split(",")).map(d -> "'" + d + "'").collect(Collectors.joining(", ")))
                                 .append("]");
                     }
+                    if (!c[3].equals("-")) {
+                        yaml.append(", allowed_ports: [").append(c[3]).append("]");
+                    }
                     yaml.append("}");
                     PolicyEngine engine = PolicyEngine.create(PolicyConfig.parse(yaml.toString(), "vector"), ANALYZER);
-                    Set<Integer> ports = c[3].equals("-") ? Set.of()
-                            : Arrays.stream(c[3].split(",")).map(Integer::valueOf).collect(Collectors.toSet());
                     Set<String> named = c[4].equals("-") ? Set.of() : Set.of(c[4].split(","));
-                    EgressRule rule = new EgressRule(engine, "cli", named, ports, host -> resolve(c[7]));
+                    EgressRule rule = new EgressRule(engine, "cli", named, engine.egress().allowedPorts(),
+                            host -> resolve(c[7]));
 
                     EgressRule.Verdict v = rule.decide(c[5], Integer.parseInt(c[6]));
 

@@ -203,6 +203,18 @@ class EgressSandboxTest {
     }
 
     @Test
+    void allowedPorts_refuseAnAllowedHostOnAnotherPort() {
+        Gate ports = gateFor(f, "egress: {allowed_domains: ['127.0.0.1'], allowed_ports: [443]}", Sandbox.bubblewrap());
+        int before = servers.allowedRequests.size();
+
+        ExecOutcome o = f.exec(ports, "curl -s -m 5 " + servers.allowedUrl() + "/port", ApprovalMode.YES);
+
+        assertThat(o).isInstanceOf(ExecOutcome.Ran.class);
+        assertThat(((ExecOutcome.Ran) o).stdout()).contains("egress.allowed_ports");
+        assertThat(servers.allowedRequests).hasSize(before);
+    }
+
+    @Test
     void aLineWithoutANetworkCommand_hasNoNetworkAndNoProxy() {
         int before = servers.allowedRequests.size();
         ExecOutcome o = f.exec(gate, "python3 -c \"import urllib.request; urllib.request.urlopen('" + servers.allowedUrl()
