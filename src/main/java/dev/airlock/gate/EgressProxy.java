@@ -159,8 +159,11 @@ final class EgressProxy implements AutoCloseable {
     private void reap() {
         long now = System.nanoTime();
         for (Connection c : open) {
-            long limit = c.tunnelling ? idleTimeout.toNanos() : headTimeout.toNanos();
-            if (now - c.lastActivity > limit) {
+            // The head has one deadline from the start, so a client dribbling a byte at a time cannot
+            // hold a slot; an open tunnel is closed when idle.
+            boolean expired = c.tunnelling ? now - c.lastActivity > idleTimeout.toNanos()
+                    : now - c.created > headTimeout.toNanos();
+            if (expired) {
                 c.close();
             }
         }
@@ -174,8 +177,11 @@ final class EgressProxy implements AutoCloseable {
         try {
             head = readHead(c);
         } catch (HeadTooLarge e) {
-            c.respond(431, "the request head is larger than " + MAX_HEAD_BYTES + " bytes");
+            refuse(c, 431, "", "the request head is larger than " + MAX_HEAD_BYTES + " bytes");
             c.drain();
+            return;
+        } catch (BadRequest e) {
+            refuse(c, 400, "", "not an HTTP/1 request");
             return;
         } catch (IOException e) {
             return;
@@ -191,7 +197,7 @@ final class EgressProxy implements AutoCloseable {
             String t = head.target();
             int colon = t.lastIndexOf(':');
             if (colon <= 0 || (t.startsWith("[") && !t.substring(0, colon).endsWith("]"))) {
-                c.respond(400, "CONNECT needs host:port");
+                refuse(c, 400, method, "CONNECT needs host:port");
                 return;
             }
             host = t.substring(0, colon);
@@ -200,17 +206,26 @@ final class EgressProxy implements AutoCloseable {
             try {
                 uri = new URI(head.target());
             } catch (java.net.URISyntaxException e) {
-                c.respond(400, "the request target is not an absolute http:// URI");
+                refuse(c, 400, method, "the request target is not an absolute http:// URI");
                 return;
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") || uri.getHost() == null) {
-                c.respond(400, scheme.equals("https") ? "https goes through CONNECT, not as an absolute URI"
-                        : "only absolute http:// URIs and CONNECT pass the egress proxy");
+            String authority = uri.getRawAuthority();
+            if (!scheme.equals("http") || authority == null || authority.contains("@")) {
+                refuse(c, 400, method, scheme.equals("https") ? "https goes through CONNECT, not as an absolute URI"
+                        : "only absolute http:// URIs without user info, and CONNECT, pass the egress proxy");
                 return;
             }
-            host = uri.getHost();
-            port = uri.getPort() < 0 ? 80 : uri.getPort();
+            // The authority as written, not java.net.URI's reading of it: a name URI does not take for
+            // a host (a trailing dot on an address, an underscore) is still decided, by EgressRule.
+            int colon = authority.lastIndexOf(':');
+            if (colon > 0 && !authority.substring(colon).contains("]")) {
+                host = authority.substring(0, colon);
+                port = authority.length() == colon + 1 ? 80 : parsePort(authority.substring(colon + 1));
+            } else {
+                host = authority;
+                port = 80;
+            }
         }
         EgressRule.Verdict v = rule.decide(host, port);
         String shownHost = redactor.redact(EgressRule.normalize(host));
@@ -243,7 +258,7 @@ final class EgressProxy implements AutoCloseable {
         try {
             OutputStream up = upstream.getOutputStream();
             if (uri != null) {
-                byte[] rewritten = rewrite(head, uri);
+                byte[] rewritten = rewrite(head, uri, authority(host, port));
                 up.write(rewritten);
                 c.up.addAndGet(rewritten.length);
             } else {
@@ -325,7 +340,28 @@ final class EgressProxy implements AutoCloseable {
      * The request as the origin server expects it: origin-form target, the proxy's own headers
      * dropped, {@code Host} set from the URI that was checked, one request per connection.
      */
-    private static byte[] rewrite(Head head, URI uri) {
+    private static String authority(String host, int port) {
+        String h = EgressRule.normalize(host);
+        return (h.contains(":") ? "[" + h + "]" : h) + (port == 80 ? "" : ":" + port);
+    }
+
+    /**
+     * Refuses a request before any host was decided (malformed, too large); it is on the record
+     * too, as an {@code egress.connect} row denied by {@code egress.request}.
+     */
+    private void refuse(Connection c, int status, String method, String why) {
+        try {
+            audit.append(AuditEvent.builder("egress.connect").actor(actor).target("host:").outcome("denied")
+                    .detail("host", "").detail("port", 0).detail("method", method)
+                    .detail("address", "").detail("agent", agent).detail("via", "sandbox-proxy")
+                    .detail("rule", "egress.request").detail("reason", why).build());
+        } catch (RuntimeException e) {
+            // refused either way
+        }
+        c.respond(status, why);
+    }
+
+    private static byte[] rewrite(Head head, URI uri, String authority) {
         StringBuilder sb = new StringBuilder();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         sb.append(head.method()).append(' ').append(path);
@@ -333,7 +369,7 @@ final class EgressProxy implements AutoCloseable {
             sb.append('?').append(uri.getRawQuery());
         }
         sb.append(' ').append(head.version()).append("\r\n");
-        sb.append("Host: ").append(uri.getHost()).append(uri.getPort() < 0 ? "" : ":" + uri.getPort()).append("\r\n");
+        sb.append("Host: ").append(authority).append("\r\n");
         for (String h : head.headers()) {
             String name = h.substring(0, Math.max(0, h.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
             if (!Set.of("host", "proxy-connection", "proxy-authorization", "connection", "keep-alive").contains(name)) {
@@ -352,6 +388,10 @@ final class EgressProxy implements AutoCloseable {
     }
 
     private static final class HeadTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static final class BadRequest extends IOException {
         private static final long serialVersionUID = 1L;
     }
 
@@ -374,8 +414,7 @@ final class EgressProxy implements AutoCloseable {
         String[] lines = text.split("\r?\n");
         String[] first = lines[0].split(" ");
         if (first.length != 3 || !first[2].startsWith("HTTP/1.")) {
-            c.respond(400, "not an HTTP/1 request");
-            return null;
+            throw new BadRequest();
         }
         List<String> headers = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
@@ -443,7 +482,8 @@ final class EgressProxy implements AutoCloseable {
         final OutputStream out;
         final AtomicLong up = new AtomicLong();
         final AtomicLong down = new AtomicLong();
-        volatile long lastActivity = System.nanoTime();
+        final long created = System.nanoTime();
+        volatile long lastActivity = created;
         volatile boolean tunnelling;
         volatile @Nullable Socket upstream;
 

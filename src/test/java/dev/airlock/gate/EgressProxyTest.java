@@ -163,6 +163,26 @@ class EgressProxyTest {
     }
 
     @Test
+    void aClientDribblingItsHead_isCutOffAtTheHeadDeadline_notKeptAliveByEachByte() throws Exception {
+        try (EgressProxy p = EgressProxy.builder(EgressRule.of(engine, "cli", Set.of(), Set.of()), f.audit, f.redactor)
+                .timeouts(Duration.ofMillis(600), Duration.ofSeconds(30), Duration.ofSeconds(5)).start();
+                SocketChannel c = connect(p)) {
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < 40 && !cut; i++) {
+                try {
+                    c.write(ByteBuffer.wrap(new byte[] {'G'}));
+                } catch (IOException e) {
+                    cut = true;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(cut || readAll(c).isEmpty()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
     void close_removesTheSocketAndItsFolder() {
         EgressProxy p = proxy(Set.of());
         Path dir = p.directory();

@@ -59,7 +59,8 @@ class EgressSandboxTest {
         PolicyEngine engine = PolicyEngine.create(PolicyConfig.parse(policyYaml, "test"), f.analyzer);
         return Gate.builder().engine(engine).sandbox(sandbox, "bubblewrap").audit(f.audit).approver(f.approver())
                 .redactor(f.redactor)
-                .parentEnvironment(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                // System programs only: a python3 under a home folder may be masked by the sandbox.
+                .parentEnvironment(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin",
                         "HOME", f.userHome.toString()))
                 .hidden(List.of(f.airlockHome))
                 .build();
