@@ -24,14 +24,15 @@ import org.jspecify.annotations.Nullable;
  *       refused.</li>
  *   <li>The host's loopback is not implied: for a sandboxed command, {@code 127.0.0.0/8} and
  *       {@code localhost} are somebody else's services (the dashboard, a database, a model server),
- *       reachable only when listed in {@code allowed_domains}.</li>
+ *       reachable only when listed in {@code allowed_domains}, or, when no allow-list is configured
+ *       (and not offline), when the approved line names it.</li>
  *   <li>A host the policy would ask about (no allow-list configured) is allowed only when a network
  *       command of the approved line names it: whoever approved the line saw that host, and no
  *       other. Nobody can be asked in the middle of a command.</li>
  *   <li>The resolved address is checked too: loopback, private (RFC 1918, RFC 4193), link-local
  *       (cloud metadata), shared (RFC 6598), unspecified, multicast and reserved addresses are
- *       reached only when that address itself is listed (or, for loopback, the loopback name that
- *       was listed).</li>
+ *       reached only when that address itself is listed or approved as above (or, for loopback,
+ *       through a loopback name that is).</li>
  *   <li>With a port list, any other port is refused.</li>
  * </ul>
  *
@@ -57,6 +58,7 @@ final class EgressRule {
     private final Set<String> named;
     private final Set<Integer> ports;
     private final Resolver resolver;
+    private final boolean askRegime;
 
     EgressRule(PolicyEngine engine, String agent, Set<String> namedHosts, Set<Integer> ports, Resolver resolver) {
         this.engine = engine;
@@ -64,6 +66,9 @@ final class EgressRule {
         this.named = namedHosts.stream().map(EgressRule::normalize).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.ports = Set.copyOf(ports);
         this.resolver = resolver;
+        // No allow-list and not offline: the policy asks about every host, so the human's approval
+        // of the line is the decision, for the hosts that line names.
+        this.askRegime = engine.egress().checkHost("airlock-probe.invalid") instanceof Decision.Ask;
     }
 
     static EgressRule of(PolicyEngine engine, String agent, Set<String> namedHosts, Set<Integer> ports) {
@@ -90,6 +95,7 @@ final class EgressRule {
             return Verdict.refuse("egress.host", "'" + host + "' is not a host name");
         }
         boolean listed = engine.egress().lists(host);
+        boolean approvedByLine = askRegime && named.contains(host);
         boolean loopbackName = isLoopbackName(host);
         switch (d) {
             case Decision.Deny deny -> {
@@ -103,9 +109,10 @@ final class EgressRule {
                 }
             }
             case Decision.Allow allow -> {
-                if (loopbackName && !listed) {
+                if (loopbackName && !listed && !approvedByLine) {
                     return Verdict.refuse("egress.sandbox_loopback", host + " is the host's loopback, which a"
-                            + " sandboxed command reaches only when it is listed in policy.egress.allowed_domains");
+                            + " sandboxed command reaches only when it is listed in policy.egress.allowed_domains"
+                            + (askRegime ? " or named by the approved line" : ""));
                 }
             }
         }
@@ -117,8 +124,8 @@ final class EgressRule {
         }
         List<String> refused = new ArrayList<>();
         for (InetAddress a : addresses) {
-            if (!special(a) || addressListed(a) || a.isLoopbackAddress() && loopbackName && listed) {
-                return new Verdict(true, allowReason(d, host, listed), a, ruleOf(d, "egress.allowed_domains"));
+            if (!special(a) || addressApproved(a) || a.isLoopbackAddress() && loopbackName && (listed || approvedByLine)) {
+                return new Verdict(true, allowReason(host, listed, approvedByLine, d), a, ruleOf(d, "egress.allowed_domains"));
             }
             refused.add(a.getHostAddress());
         }
@@ -129,12 +136,12 @@ final class EgressRule {
                 + ", a loopback, private or reserved address that is not itself in policy.egress.allowed_domains");
     }
 
-    private static String allowReason(Decision d, String host, boolean listed) {
+    private static String allowReason(String host, boolean listed, boolean approvedByLine, Decision d) {
         if (listed) {
             return host + " is in policy.egress.allowed_domains";
         }
-        if (d instanceof Decision.Ask) {
-            return host + " is named by the approved line";
+        if (approvedByLine) {
+            return host + " is named by the approved line (no egress allow-list is configured)";
         }
         return String.join("; ", d.reasons());
     }
@@ -143,12 +150,18 @@ final class EgressRule {
         return d.rules().isEmpty() ? fallback : d.rules().get(0).id();
     }
 
-    private boolean addressListed(InetAddress a) {
-        String text = a.getHostAddress();
-        if (engine.egress().lists(text)) {
-            return true;
+    /** The address itself is listed, or (no allow-list) named as a literal by the approved line. */
+    private boolean addressApproved(InetAddress a) {
+        List<String> forms = new ArrayList<>(List.of(a.getHostAddress()));
+        if (a instanceof Inet6Address v6) {
+            forms.add(compressed(v6));
         }
-        return a instanceof Inet6Address && engine.egress().lists(compressed((Inet6Address) a));
+        for (String form : forms) {
+            if (engine.egress().lists(form) || askRegime && named.contains(form)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Addresses that are not the public internet: a name resolving to one of them is refused. */

@@ -216,6 +216,24 @@ class EgressSandboxTest {
     }
 
     @Test
+    void withoutAnAllowList_theApprovedLinesOwnHostWorks_andItsNeighboursReachNothingElse() {
+        Gate open = gateFor(f, "egress: {}", Sandbox.bubblewrap());
+        int denied = connectRows("denied").size();
+        String line = "curl -s -m 5 " + servers.allowedUrl() + "/named; python3 -c \"import urllib.request;"
+                + " urllib.request.urlopen('http://" + EgressServers.FORBIDDEN_HOST + ":" + servers.forbiddenPort()
+                + "/x', timeout=5)\"";
+
+        ExecOutcome o = f.exec(open, line, ApprovalMode.YES);
+
+        assertThat(((ExecOutcome.Ran) o).stdout()).isEqualTo("hello-allowed\n");
+        assertThat(servers.allowedRequests).contains("GET /named");
+        assertThat(servers.forbiddenAccepted.get()).isZero();
+        assertThat(connectRows("denied")).hasSizeGreaterThan(denied);
+        assertThat(connectRows("denied").get(connectRows("denied").size() - 1).details().path("host").asText())
+                .isEqualTo(EgressServers.FORBIDDEN_HOST);
+    }
+
+    @Test
     void aLineWithoutANetworkCommand_hasNoNetworkAndNoProxy() {
         int before = servers.allowedRequests.size();
         ExecOutcome o = f.exec(gate, "python3 -c \"import urllib.request; urllib.request.urlopen('" + servers.allowedUrl()
