@@ -273,7 +273,8 @@ final class EgressProxy implements AutoCloseable {
         }
         c.tunnelling = true;
         c.touch();
-        Thread back = Thread.ofVirtual().start(() -> pumpDown(c, upstream));
+        boolean forwarding = uri != null;
+        Thread back = Thread.ofVirtual().start(() -> pumpDown(c, upstream, forwarding));
         pumpUp(c, upstream);
         try {
             back.join();
@@ -316,11 +317,20 @@ final class EgressProxy implements AutoCloseable {
         }
     }
 
-    /** Upstream to client; when the upstream is done, so is the client's connection. */
-    private static void pumpDown(Connection c, Socket upstream) {
+    /**
+     * Upstream to client; when the upstream is done, so is the client's connection. A forwarded
+     * request's response says {@code Connection: close}: the connection leads to the host that was
+     * checked, so a client must not reuse it for a request to another host (wget would: it sends the
+     * next absolute URI down the same connection, where it would reach the first host unchecked).
+     */
+    private static void pumpDown(Connection c, Socket upstream, boolean forwarding) {
         byte[] buf = new byte[16 * 1024];
         try {
             InputStream in = upstream.getInputStream();
+            if (forwarding && !forwardResponseHead(c, in)) {
+                c.close();
+                return;
+            }
             while (true) {
                 int n = in.read(buf);
                 if (n < 0) {
@@ -331,9 +341,49 @@ final class EgressProxy implements AutoCloseable {
                 c.down.addAndGet(n);
             }
             c.channel.shutdownOutput();
+            if (forwarding) {
+                // One request per connection: what the client sends after it goes nowhere.
+                c.close();
+            }
         } catch (IOException e) {
             c.close();
         }
+    }
+
+    /** Copies the response head with its connection headers replaced by {@code Connection: close}. */
+    private static boolean forwardResponseHead(Connection c, InputStream in) throws IOException {
+        byte[] head = new byte[MAX_HEAD_BYTES * 4];
+        int len = 0;
+        int end = -1;
+        while (end < 0) {
+            if (len == head.length) {
+                return false;
+            }
+            int n = in.read(head, len, head.length - len);
+            if (n < 0) {
+                return false;
+            }
+            len += n;
+            c.touch();
+            end = headEnd(head, len);
+        }
+        String text = new String(head, 0, end, StandardCharsets.ISO_8859_1);
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\r?\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String name = line.indexOf(':') < 0 ? "" : line.substring(0, line.indexOf(':')).strip().toLowerCase(Locale.ROOT);
+            if (!Set.of("connection", "keep-alive", "proxy-connection").contains(name)) {
+                sb.append(line).append("\r\n");
+            }
+        }
+        sb.append("Connection: close\r\nProxy-Connection: close\r\n\r\n");
+        byte[] rewritten = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        c.write(rewritten);
+        c.write(java.util.Arrays.copyOfRange(head, end, len));
+        c.down.addAndGet(rewritten.length + (len - end));
+        return true;
     }
 
     /**

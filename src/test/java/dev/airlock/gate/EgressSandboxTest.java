@@ -172,6 +172,33 @@ class EgressSandboxTest {
     }
 
     @Test
+    void gitOverSsh_toAnAllowedHost_goesThroughConnect_andReachesIt() throws Exception {
+        try (java.net.ServerSocket sshd = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.concurrent.CompletableFuture<String> banner = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = sshd.accept()) {
+                    s.getOutputStream().write("SSH-2.0-AirlockTest\r\n".getBytes(StandardCharsets.US_ASCII));
+                    byte[] b = new byte[64];
+                    int n = s.getInputStream().read(b);
+                    banner.complete(new String(b, 0, Math.max(n, 0), StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    banner.completeExceptionally(e);
+                }
+            });
+            int approved = connectRows("approved").size();
+
+            f.exec(gate, "git ls-remote ssh://git@127.0.0.1:" + sshd.getLocalPort() + "/repo.git", ApprovalMode.YES);
+
+            assertThat(banner.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("SSH-2.0-");
+            List<GateFixture.Row> rows = connectRows("approved");
+            assertThat(rows).hasSizeGreaterThan(approved);
+            JsonNode d = rows.get(rows.size() - 1).details();
+            assertThat(d.path("method").asText()).isEqualTo("CONNECT");
+            assertThat(d.path("port").asInt()).isEqualTo(sshd.getLocalPort());
+        }
+    }
+
+    @Test
     void withoutSocat_aNetworkLineIsRefused_neverGivenTheHostNetwork() {
         Path bwrap = Sandbox.locateBubblewrap().orElseThrow();
         Gate noBridge = gateFor(f, "egress: {allowed_domains: ['127.0.0.1']}", Sandbox.bubblewrap(bwrap, Ticker.system(),
