@@ -134,9 +134,20 @@ public final class Gate {
         // A line that may use the network gets the gate's egress proxy as its only way out, for this
         // exec only; every connection through it is decided and recorded on its own, so a network
         // command grants nothing to its neighbours.
-        EgressProxy proxy = network && isolating ? EgressProxy.builder(
-                EgressRule.of(engine, request.agent(), namedHosts(decision), engine.egress().allowedPorts()), audit, redactor)
-                .actor(request.actor(), request.agent()).start() : null;
+        EgressProxy proxy;
+        try {
+            proxy = network && isolating ? EgressProxy.builder(
+                    EgressRule.of(engine, request.agent(), namedHosts(decision), engine.egress().allowedPorts()), audit, redactor)
+                    .actor(request.actor(), request.agent()).start() : null;
+        } catch (RuntimeException e) {
+            try {
+                audit.append(AuditEvent.builder("gate.exec.finish").actor(request.actor()).target("command").outcome("error")
+                        .detail("error", redactor.redact(String.valueOf(e.getMessage()))).build());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
+            throw e;
+        }
         try {
             return run(request, decision, approverName, runner, proxy, out, err);
         } finally {
