@@ -54,6 +54,11 @@ final class DoctorCommand implements Callable<Integer> {
                         + " isolates commands (read-only root, private /tmp, no network)"
                 : probe.reason() + "; until it works every command asks (or is refused with --non-interactive),"
                         + " unless you turn the sandbox off (sandbox.enabled: false, audited)"));
+        java.util.Optional<java.nio.file.Path> socat = dev.airlock.sandbox.Sandbox.locateSocat();
+        checks.add(new Check("sandbox network", socat.isPresent(), socat.isPresent()
+                ? "socat at " + socat.get() + " bridges a sandboxed command to the gate's egress proxy, its only network"
+                : "socat is not on PATH, so a command that needs the network is refused (never given the host's"
+                        + " network); install the 'socat' package"));
         checks.add(keychain(s, home));
         boolean all = checks.stream().allMatch(Check::ok);
         if (root.json) {

@@ -99,6 +99,12 @@ public final class Gate {
                 decision = d;
             }
         }
+        boolean network = needsNetwork(decision);
+        if (network && isolating && !(decision instanceof Decision.Deny) && sandbox.networkUnavailable().isPresent()) {
+            // Never the host's network instead: without the bridge to the proxy there is no network at all.
+            record(request, decision, "sandbox", "refused");
+            return new ExecOutcome.Refused(decision, ExitCode.RUNTIME, sandbox.networkUnavailable().get());
+        }
         String approverName;
         switch (decision) {
             case Decision.Deny d -> {
@@ -122,14 +128,41 @@ public final class Gate {
             }
             case Decision.Allow a -> approverName = "policy";
         }
-        boolean network = decision.commands().stream().anyMatch(c -> c.command().is(CommandClass.NETWORK));
         // The record of the decision is durable before anything starts: no record, no action.
         record(request, decision, approverName, "approved");
         Sandbox runner = sandbox != null ? sandbox : Sandbox.unsandboxed();
+        // A line that may use the network gets the gate's egress proxy as its only way out, for this
+        // exec only; every connection through it is decided and recorded on its own, so a network
+        // command grants nothing to its neighbours.
+        EgressProxy proxy;
+        try {
+            proxy = network && isolating ? EgressProxy.builder(
+                    EgressRule.of(engine, request.agent(), namedHosts(decision), engine.egress().allowedPorts()), audit, redactor)
+                    .actor(request.actor(), request.agent()).start() : null;
+        } catch (RuntimeException e) {
+            try {
+                audit.append(AuditEvent.builder("gate.exec.finish").actor(request.actor()).target("command").outcome("error")
+                        .detail("error", redactor.redact(String.valueOf(e.getMessage()))).build());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
+            throw e;
+        }
+        try {
+            return run(request, decision, approverName, runner, proxy, out, err);
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    private ExecOutcome run(ExecRequest request, Decision decision, String approverName, Sandbox runner,
+            @Nullable EgressProxy proxy, OutputStream out, OutputStream err) {
         SandboxSpec spec = SandboxSpec.builder(request.context().workspaceRoots().get(0))
                 .parentEnvironment(parentEnvironment)
                 .hide(hidden.stream().filter(p -> !request.context().workspaceRoots().get(0).startsWith(p)).toList())
-                .network(network)
+                .egressProxy(proxy == null ? null : proxy.directory())
                 .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
                 .outputLimit(settings.outputLimitBytes())
                 .build();
@@ -172,6 +205,25 @@ public final class Gate {
         return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
                 capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
                 result.timedOut(), result.truncated(), result.duration());
+    }
+
+    /** Whether any command of the line may use the network (the analyzer classed it so). */
+    private static boolean needsNetwork(Decision decision) {
+        return decision.commands().stream().anyMatch(c -> c.command().is(CommandClass.NETWORK));
+    }
+
+    /**
+     * The hosts that the line's network commands name: whoever approved the line saw them, so the
+     * proxy may let a host the policy would ask about through when the line names it (and only then).
+     */
+    private static java.util.Set<String> namedHosts(Decision decision) {
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (CommandDecision c : decision.commands()) {
+            if (c.command().is(CommandClass.NETWORK) && c.verdict() != dev.airlock.policy.Verdict.DENY) {
+                hosts.addAll(c.command().hosts());
+            }
+        }
+        return hosts;
     }
 
     /** The work an {@link ActionRequest} stands for; returns the text the requester gets back. */

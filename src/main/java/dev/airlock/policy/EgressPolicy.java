@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,8 @@ public final class EgressPolicy {
             "builtin");
     private static final MatchedRule LISTED = new MatchedRule("egress.allowed_domains", Verdict.ALLOW, null,
             "builtin");
+    private static final MatchedRule PORT_NOT_LISTED = new MatchedRule("egress.allowed_ports", Verdict.DENY, null,
+            "builtin");
     private static final MatchedRule UNCONFIGURED = new MatchedRule("egress.unconfigured", Verdict.ASK, null,
             "builtin");
 
@@ -34,12 +38,18 @@ public final class EgressPolicy {
     private final List<String> allowedSource;
     private final @Nullable URI proxy;
     private final boolean offline;
+    private final Set<Integer> ports;
 
     private EgressPolicy(@Nullable List<String> allowed, @Nullable URI proxy, boolean offline) {
+        this(allowed, proxy, offline, Set.of());
+    }
+
+    private EgressPolicy(@Nullable List<String> allowed, @Nullable URI proxy, boolean offline, Set<Integer> ports) {
         this.allowedSource = allowed == null ? List.of() : List.copyOf(allowed);
         this.allowed = allowed == null ? null : allowed.stream().map(EgressPolicy::compile).toList();
         this.proxy = proxy;
         this.offline = offline;
+        this.ports = Set.copyOf(ports);
     }
 
     private static Glob compile(String domain) {
@@ -69,7 +79,17 @@ public final class EgressPolicy {
                         + "http://host:port.");
             }
         }
-        return new EgressPolicy(config.allowedDomains(), proxy, Boolean.TRUE.equals(config.offlineMode()));
+        Set<Integer> ports = new TreeSet<>();
+        if (config.allowedPorts() != null) {
+            for (Integer port : config.allowedPorts()) {
+                if (port == null || port < 1 || port > 65535) {
+                    throw new PolicyException("egress.allowed_ports: '" + port + "' is not a TCP port. Write numbers"
+                            + " from 1 to 65535, such as [443, 80, 22].");
+                }
+                ports.add(port);
+            }
+        }
+        return new EgressPolicy(config.allowedDomains(), proxy, Boolean.TRUE.equals(config.offlineMode()), ports);
     }
 
     /** No allow-list: loopback allowed, everything else asked. */
@@ -93,6 +113,14 @@ public final class EgressPolicy {
         return offline;
     }
 
+    /**
+     * The TCP ports that may be reached ({@code egress.allowed_ports}); empty means any. Loopback is
+     * not exempt. Checked by {@link #check(URI)} and by the sandbox's egress proxy per connection.
+     */
+    public Set<Integer> allowedPorts() {
+        return ports;
+    }
+
     /** Whether a request to {@code uri} may leave the machine. */
     public Decision check(URI uri) {
         String host = uri.getHost();
@@ -100,7 +128,23 @@ public final class EgressPolicy {
             return new Decision.Deny(List.of(uri + " names no host, so it cannot be checked"), List.of(NOT_LISTED),
                     List.of());
         }
+        if (!ports.isEmpty()) {
+            int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(uri.getScheme());
+            if (!ports.contains(port)) {
+                return new Decision.Deny(List.of("port " + port + " of " + host + " is not in egress.allowed_ports "
+                        + ports), List.of(PORT_NOT_LISTED), List.of());
+            }
+        }
         return checkHost(host);
+    }
+
+    private static int defaultPort(@Nullable String scheme) {
+        String s = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "https", "wss" -> 443;
+            case "ssh" -> 22;
+            default -> 80;
+        };
     }
 
     /** Whether {@code host} (a name or an IP literal) may be reached. */
@@ -131,6 +175,31 @@ public final class EgressPolicy {
         }
         return new Decision.Deny(List.of(host + " is not in egress.allowed_domains " + allowedSource),
                 List.of(NOT_LISTED), List.of());
+    }
+
+    /**
+     * Whether {@code host} matches an entry of {@code egress.allowed_domains} as written: loopback is
+     * not implied here. The sandbox's egress proxy uses this, because for a sandboxed command the
+     * host's loopback (a dashboard, a database, a model server) is a place of its own, reachable only
+     * when it is listed.
+     */
+    public boolean lists(String host) {
+        if (allowed == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        for (Glob g : allowed) {
+            if (g.matches(h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isLoopback(String h) {

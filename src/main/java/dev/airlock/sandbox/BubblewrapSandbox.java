@@ -1,5 +1,6 @@
 package dev.airlock.sandbox;
 
+import dev.airlock.home.ExitCode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +12,28 @@ import java.util.Optional;
  * <p>Inside: the host's root file system read-only; the workspace read-write; the extra binds
  * read-only; each hidden path masked; a private {@code /tmp} and {@code /run} (so no host Unix
  * socket there is reachable); a minimal {@code /dev}; a
- * {@code /proc} of a new PID namespace; no network (a new, empty network namespace) unless the spec
- * allows it; no capabilities; a new session, so the command cannot push keystrokes into Airlock's
- * terminal (TIOCSTI); and death with the runner, so a crashed Airlock leaves nothing running.
+ * {@code /proc} of a new PID namespace; a new network namespace always, whose only way out, when
+ * the spec names an egress proxy, is that proxy bridged to {@code 127.0.0.1:3128}; no capabilities;
+ * a new session, so the command cannot push keystrokes into Airlock's terminal (TIOCSTI); and death with the runner, so a crashed Airlock leaves nothing running.
  */
 final class BubblewrapSandbox implements Sandbox {
     private final Path bwrap;
     private final ProcessRunner runner;
+    private final Optional<Path> socat;
 
     BubblewrapSandbox(Path bwrap, Ticker ticker) {
+        this(bwrap, ticker, Sandbox.locateSocat());
+    }
+
+    BubblewrapSandbox(Path bwrap, Ticker ticker, Optional<Path> socat) {
         this.bwrap = bwrap;
         this.runner = new ProcessRunner(ticker, true, false);
+        this.socat = socat;
+    }
+
+    @Override
+    public Optional<String> networkUnavailable() {
+        return socat.isPresent() ? Optional.empty() : Optional.of(NO_SOCAT);
     }
 
     @Override
@@ -40,10 +52,9 @@ final class BubblewrapSandbox implements Sandbox {
         a.add(bwrap.toString());
         // All namespaces (user, ipc, pid, net, uts, cgroup); the PID namespace is what lets the runner
         // kill every descendant at once, since the namespace dies with its first process.
+        // The network namespace included, always: the host's network is never shared. A command that
+        // may use the network reaches the outside only through the gate's egress proxy (below).
         a.add("--unshare-all");
-        if (spec.networkAllowed()) {
-            a.add("--share-net");
-        }
         // PR_SET_PDEATHSIG follows the thread that started the process, not the JVM: this holds
         // because ProcessRunner.run starts and waits for the process on the same thread.
         a.add("--die-with-parent");
@@ -59,7 +70,11 @@ final class BubblewrapSandbox implements Sandbox {
         a.add("/proc");
         a.add("--tmpfs");
         a.add("/tmp");
-        runtimeDirectories(a, spec.networkAllowed());
+        runtimeDirectories(a);
+        Optional<Path> egress = spec.egressProxy();
+        if (egress.isPresent()) {
+            egress(a, egress.get());
+        }
         bind(a, "--bind", spec.workspace());
         // After the workspace: a read-only bind inside it stays read-only.
         for (Path p : spec.readOnlyBinds()) {
@@ -73,28 +88,94 @@ final class BubblewrapSandbox implements Sandbox {
         a.add(spec.workspace().toString());
         // Without "--", an argv starting with "--bind" would be read as bwrap options.
         a.add("--");
+        if (egress.isPresent()) {
+            a.add("bash");
+            a.add("-c");
+            a.add(BRIDGE);
+            a.add("airlock-egress");
+            a.add(socat().toString());
+        }
         a.addAll(command.argv());
         return a;
     }
+
+    /** Where the bridge listens inside the sandbox's own network namespace. */
+    static final int EGRESS_PORT = 3128;
+    static final String EGRESS_DIR = "/run/airlock";
+    private static final String PROXY_URL = "http://127.0.0.1:" + EGRESS_PORT;
+
+    /**
+     * Starts socat as a bridge from 127.0.0.1:EGRESS_PORT to the proxy's Unix socket, waits until it
+     * listens (read from /proc/net/tcp with shell built-ins: connecting to find out would count as a
+     * connection), then runs the command in its place. $1 is socat; the rest is the command.
+     */
+    private static final String BRIDGE = String.join("\n",
+            "s=$1; shift",
+            "\"$s\" TCP-LISTEN:" + EGRESS_PORT + ",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:" + EGRESS_DIR
+                    + "/egress.sock </dev/null >/dev/null 2>&1 &",
+            "p=$! n=0",
+            "while :; do",
+            "  while read -r x l x st x; do",
+            "    if [ \"$l\" = 0100007F:" + String.format("%04X", EGRESS_PORT) + " ] && [ \"$st\" = 0A ]; then break 2; fi",
+            "  done </proc/net/tcp",
+            "  n=$((n+1))",
+            "  if ! kill -0 \"$p\" 2>/dev/null || [ $n -gt 1000 ]; then",
+            "    echo 'airlock: the egress bridge (socat) did not start, so this command has no network' >&2; exit 126",
+            "  fi",
+            "  if [ $n -gt 20 ]; then sleep 0.005; fi",
+            "done",
+            "unset s p n x l st",
+            "exec \"$@\"");
+
+    /**
+     * The proxy's folder at /run/airlock and the variables that point programs at it: curl, wget,
+     * git over http(s), pip, python's urllib and most others read the *_PROXY variables; git over
+     * ssh gets a ProxyCommand that tunnels through CONNECT. A program that ignores them finds no
+     * route at all, which is the point: the namespace has loopback and nothing else. The values are
+     * fixed addresses, not secrets, and go through --setenv because the spec refuses names that
+     * change which code runs (GIT_SSH_COMMAND).
+     */
+    private void egress(List<String> a, Path directory) {
+        Path socat = socat();
+        a.add("--ro-bind");
+        a.add(directory.toString());
+        a.add(EGRESS_DIR);
+        for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")) {
+            setenv(a, name, PROXY_URL);
+        }
+        setenv(a, "NO_PROXY", "");
+        setenv(a, "no_proxy", "");
+        setenv(a, "GIT_SSH_COMMAND", "ssh -o ProxyCommand='" + socat + " - PROXY:127.0.0.1:%h:%p,proxyport="
+                + EGRESS_PORT + "'");
+    }
+
+    private static void setenv(List<String> a, String name, String value) {
+        a.add("--setenv");
+        a.add(name);
+        a.add(value);
+    }
+
+    private Path socat() {
+        return socat.orElseThrow(() -> new SandboxException(ExitCode.RUNTIME, NO_SOCAT));
+    }
+
+    static final String NO_SOCAT = "this command needs the network, which the sandbox gives only through"
+            + " Airlock's egress proxy, and 'socat' (the bridge to it) is not on PATH; install the 'socat' package";
 
     /**
      * A read-only mount does not stop connect() on a Unix socket, and an unshared network does not
      * either for a socket with a path: /run/docker.sock, the D-Bus system bus or a database socket
      * would stay reachable through the read-only root, docker's being root on the host. So the
-     * runtime directories get an empty tmpfs. With network allowed, resolv.conf is bound back when it
-     * points into /run (systemd-resolved), or name resolution would break.
+     * runtime directories get an empty tmpfs. No resolv.conf is bound back: inside the sandbox names
+     * are resolved by the egress proxy, never by the command.
      */
-    private static void runtimeDirectories(List<String> a, boolean network) {
-        Optional<Path> resolv = network ? SandboxSpec.realIfExists(Path.of("/etc/resolv.conf")) : Optional.empty();
+    private static void runtimeDirectories(List<String> a) {
         for (String dir : List.of("/run", "/var/run")) {
             Path path = Path.of(dir);
             // /var/run is normally a symlink to /run and needs no mount of its own.
             if (SandboxSpec.isDirectory(path)) {
                 a.add("--tmpfs");
                 a.add(dir);
-                if (resolv.isPresent() && resolv.get().startsWith(path)) {
-                    bind(a, "--ro-bind", resolv.get());
-                }
             }
         }
     }

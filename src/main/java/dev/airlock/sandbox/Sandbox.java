@@ -50,9 +50,25 @@ public interface Sandbox {
                         + " package, or run 'airlock doctor' for details.")), Ticker.system());
     }
 
-    /** Bubblewrap at {@code executable}, timed by {@code ticker}. */
+    /** Bubblewrap at {@code executable}, timed by {@code ticker}; socat found on {@code PATH}. */
     static Sandbox bubblewrap(Path executable, Ticker ticker) {
         return new BubblewrapSandbox(executable, ticker);
+    }
+
+    /**
+     * Bubblewrap at {@code executable} with {@code socat} as the bridge to the egress proxy; empty:
+     * no bridge, so no command that needs the network can run.
+     */
+    static Sandbox bubblewrap(Path executable, Ticker ticker, Optional<Path> socat) {
+        return new BubblewrapSandbox(executable, ticker, socat);
+    }
+
+    /**
+     * Why a command that needs the network cannot be given one here (the bridge to the egress proxy
+     * is missing), or empty when it can.
+     */
+    default Optional<String> networkUnavailable() {
+        return Optional.empty();
     }
 
     /** A plain {@link ProcessBuilder} run: for an explicit "sandbox off" and as a benchmark baseline. */
@@ -63,6 +79,15 @@ public interface Sandbox {
     /** {@link #unsandboxed()} timed by {@code ticker}. */
     static Sandbox unsandboxed(Ticker ticker) {
         return new UnsandboxedRunner(ticker);
+    }
+
+    /**
+     * Where {@code socat} is on this process's {@code PATH}, as a real path: the bridge from a
+     * sandbox's own network namespace to the gate's egress proxy. Without it a command that needs
+     * the network cannot be given one.
+     */
+    static Optional<Path> locateSocat() {
+        return Executables.find("socat", Executables.systemPath());
     }
 
     /** Where {@code bwrap} is on this process's {@code PATH}, as a real path. */

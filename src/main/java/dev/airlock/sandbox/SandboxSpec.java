@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one run is allowed to touch and how long it may take. Built by a validating
@@ -37,7 +38,7 @@ public final class SandboxSpec {
     private final Path workspace;
     private final List<Path> readOnlyBinds;
     private final List<Path> hiddenPaths;
-    private final boolean network;
+    private final @Nullable Path egressProxy;
     private final Map<String, String> environment;
     private final Duration timeLimit;
     private final long outputLimit;
@@ -49,7 +50,7 @@ public final class SandboxSpec {
         this.workspace = workspace;
         this.readOnlyBinds = readOnlyBinds;
         this.hiddenPaths = hiddenPaths;
-        this.network = b.network;
+        this.egressProxy = b.egressProxy;
         this.environment = environment;
         this.timeLimit = b.timeLimit;
         this.outputLimit = b.outputLimit;
@@ -77,9 +78,13 @@ public final class SandboxSpec {
         return hiddenPaths;
     }
 
-    /** Whether the command shares the host's network; otherwise it has none, not even loopback. */
-    public boolean networkAllowed() {
-        return network;
+    /**
+     * The folder holding the gate's egress proxy socket ({@code egress.sock}), when the command may
+     * use the network: it then gets a network namespace of its own whose only way out is that proxy.
+     * Empty: no network at all. The host's network is never shared.
+     */
+    public Optional<Path> egressProxy() {
+        return Optional.ofNullable(egressProxy);
     }
 
     /** The complete environment of the command, sorted by name. */
@@ -117,7 +122,7 @@ public final class SandboxSpec {
     @Override
     public String toString() {
         return "SandboxSpec[workspace=" + workspace + ", readOnlyBinds=" + readOnlyBinds + ", hidden="
-                + hiddenPaths + ", network=" + network + ", environment=" + environment.keySet()
+                + hiddenPaths + ", egressProxy=" + (egressProxy != null) + ", environment=" + environment.keySet()
                 + ", timeLimit=" + timeLimit + ", outputLimit=" + outputLimit + ", stdin=" + stdin.length
                 + " bytes]";
     }
@@ -129,7 +134,7 @@ public final class SandboxSpec {
         private final List<Path> hiddenPaths = new ArrayList<>();
         private final Map<String, String> variables = new LinkedHashMap<>();
         private Map<String, String> parentEnvironment = System.getenv();
-        private boolean network;
+        private @Nullable Path egressProxy;
         private Duration timeLimit = DEFAULT_TIME_LIMIT;
         private long outputLimit = DEFAULT_OUTPUT_LIMIT;
         private Duration killGrace = DEFAULT_KILL_GRACE;
@@ -161,9 +166,13 @@ public final class SandboxSpec {
             return this;
         }
 
-        /** Shares the host's network; off by default. */
-        public Builder network(boolean allowed) {
-            this.network = allowed;
+        /**
+         * Gives the command a network whose only way out is the egress proxy listening on
+         * {@code directory/egress.sock} (a private folder made by the caller). Off by default: no
+         * network at all.
+         */
+        public Builder egressProxy(@Nullable Path directory) {
+            this.egressProxy = directory;
             return this;
         }
 
@@ -243,6 +252,9 @@ public final class SandboxSpec {
                 for (Path bind : binds) {
                     requireOutside(bind, h, hiddenReal, "read-only bind");
                 }
+            }
+            if (egressProxy != null) {
+                egressProxy = realDirectory(egressProxy, "egress proxy folder");
             }
             Map<String, String> env = EnvironmentRules.inherit(parentEnvironment);
             env.putAll(variables);

@@ -6,7 +6,8 @@
  * <p>This package owns how a command runs, not whether it may: the policy engine decides, the gate
  * asks and audits, this package isolates and limits. It guarantees that a sandboxed command sees the
  * host read-only except its workspace, has a private {@code /tmp} and {@code /run} (no host Unix
- * socket there is reachable), no network unless allowed, no capabilities, its own PID namespace and
+ * socket there is reachable), never the host's network (its own namespace; when the spec names an
+ * egress proxy, that proxy bridged in by {@code socat} is the only way out), no capabilities, its own PID namespace and
  * session, none of the hidden paths, and an environment of allow-listed names only (never a
  * secret-looking one); that its stdout and stderr pass a caller-supplied sink before anyone sees
  * them; and that at its time or output limit its whole process tree is gone before {@code run}

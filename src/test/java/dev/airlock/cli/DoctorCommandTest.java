@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code airlock doctor} on this machine, where bubblewrap works. */
 class DoctorCommandTest {
-    static final List<String> CHECKS = List.of("java", "home", "config", "sqlite", "command analysis", "sandbox", "keychain");
+    static final List<String> CHECKS = List.of("java", "home", "config", "sqlite", "command analysis", "sandbox", "sandbox network", "keychain");
 
     @Test
     void doctor_passesHere_withOneLinePerCheck() {

@@ -110,20 +110,28 @@ class BubblewrapIsolationTest {
         }
     }
 
+    // Before issue #11 a spec could share the host's network (--share-net); now none can: with the
+    // egress proxy the command has its own namespace, whose only listener is the bridge on 3128.
     @Test
-    void run_hasNoNetworkUnlessAllowed() throws IOException {
+    void run_neverSharesTheHostNetwork_evenWithTheEgressProxy() throws IOException {
+        Path proxyDir = Files.createTempDirectory("airlock-egress-test");
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = Thread.ofPlatform().daemon().start(() -> acceptAll(server));
             String connect = "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo connected";
 
             ExecResult offline = sh(spec().build(), connect);
-            ExecResult online = sh(spec().network(true).build(), connect);
+            ExecResult proxied = sh(spec().egressProxy(proxyDir).build(), connect);
+            ExecResult bridge = sh(spec().egressProxy(proxyDir).build(),
+                    "exec 3<>/dev/tcp/127.0.0.1/3128 && echo bridged; echo \"$HTTPS_PROXY|$NO_PROXY|\"");
 
             assertThat(offline.exitStatus()).isNotZero();
             assertThat(offline.stdoutText()).doesNotContain("connected");
-            assertThat(online.exitStatus()).as(online.stderrText()).isZero();
-            assertThat(online.stdoutText()).isEqualTo("connected\n");
+            assertThat(proxied.exitStatus()).isNotZero();
+            assertThat(proxied.stdoutText()).doesNotContain("connected");
+            assertThat(bridge.stdoutText()).as(bridge.stderrText()).isEqualTo("bridged\nhttp://127.0.0.1:3128||\n");
             acceptor.interrupt();
+        } finally {
+            Files.deleteIfExists(proxyDir);
         }
     }
 
