@@ -492,13 +492,56 @@ public final class Tools {
      * memory and open files); everything else is the policy's {@code checkRead}.
      */
     private Decision readDecision(Agent agent, Path path) {
-        Decision own = inProcess(path);
-        return own != null ? own : engine.checkRead(path, agent.name(), context);
+        Decision d = null;
+        for (Path p : aliases(path)) {
+            Decision own = inProcess(p);
+            Decision one = own != null ? own : engine.checkRead(p, agent.name(), context);
+            d = d == null ? one : stricter(d, one);
+        }
+        return d;
     }
 
     private Decision writeDecision(Agent agent, Path path) {
-        Decision own = inProcess(path);
-        return own != null ? own : engine.checkWrite(path, agent.name(), context);
+        Decision d = null;
+        for (Path p : aliases(path)) {
+            Decision own = inProcess(p);
+            Decision one = own != null ? own : engine.checkWrite(p, agent.name(), context);
+            d = d == null ? one : stricter(d, one);
+        }
+        return d;
+    }
+
+    /**
+     * {@code resolved} and what it would become if its dangling links appeared. A resolved path has
+     * every existing step resolved, so a link left in it points nowhere (yet): {@code x -> .env}
+     * without a {@code .env}. Deciding on the link's own name alone would allow a read that fails
+     * with "no such file", where the same name with {@code .env} present is denied — an answer that
+     * tells whether {@code .env} exists. So the link's target is decided on too, the stricter wins.
+     */
+    private List<Path> aliases(Path resolved) {
+        List<Path> out = new ArrayList<>(List.of(resolved));
+        Path current = resolved;
+        for (int hop = 0; hop < 16; hop++) {
+            Path next = null;
+            Path root = current.getRoot();
+            for (int i = 1; i <= current.getNameCount() && next == null; i++) {
+                Path prefix = root == null ? current.subpath(0, i) : root.resolve(current.subpath(0, i));
+                if (Files.isSymbolicLink(prefix)) {
+                    try {
+                        Path target = prefix.getParent().resolve(Files.readSymbolicLink(prefix));
+                        next = context.resolve(i == current.getNameCount() ? target : target.resolve(current.subpath(i, current.getNameCount())));
+                    } catch (IOException | RuntimeException e) {
+                        return out;
+                    }
+                }
+            }
+            if (next == null || out.contains(next)) {
+                return out;
+            }
+            out.add(next);
+            current = next;
+        }
+        return out;
     }
 
     /**
@@ -522,8 +565,10 @@ public final class Tools {
     private @Nullable Decision inProcess(Path path) {
         for (Path root : IN_PROCESS_NEVER) {
             if (path.startsWith(root)) {
-                return new Decision.Deny(List.of(path + " is under " + root + "; file tools run inside the Airlock process,"
-                        + " where " + root + " shows Airlock itself, so they never use it (the shell tool runs in the sandbox)"),
+                // the same words for every path below: the answer does not depend on what exists there
+                return new Decision.Deny(List.of("file tools run inside the Airlock process, where /proc, /sys and /dev"
+                        + " show Airlock itself (its environment, memory and open files), so they never use them;"
+                        + " the shell tool runs in the sandbox"),
                         List.of(IN_PROCESS_RULE), List.of());
             }
         }
