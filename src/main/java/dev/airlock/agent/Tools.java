@@ -699,6 +699,14 @@ public final class Tools {
         if (p.indexOf('\0') >= 0) {
             throw new BadArguments("'" + key + "' contains a NUL character");
         }
+        Path lexical = context.cwd().resolve(p).normalize();
+        for (Path root : IN_PROCESS_NEVER) {
+            if (lexical.startsWith(root)) {
+                // /proc/self/cwd/…, /proc/self/root/…: named through Airlock's own /proc, whatever it
+                // leads to. Kept as written, and so denied before anything is resolved or touched.
+                return lexical;
+            }
+        }
         return context.resolve(Path.of(p));
     }
 
