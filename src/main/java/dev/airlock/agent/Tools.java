@@ -284,6 +284,8 @@ public final class Tools {
                     byte[] bytes;
                     try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                         bytes = in.readNBytes((int) MAX_SEARCH_FILE_BYTES);
+                    } catch (IOException e) {
+                        return FileVisitResult.CONTINUE; // gone or swapped for a link since the walk saw it
                     }
                     String text = new String(bytes, StandardCharsets.UTF_8);
                     if (text.indexOf('\0') >= 0) {
@@ -462,7 +464,12 @@ public final class Tools {
      * resolves to itself (a folder on the way swapped for a link) is refused after the read.
      */
     private Content readDecided(Path path, int max) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(shown(path) + " does not exist", e);
+        }
         if (a.isDirectory()) {
             throw new IOException(shown(path) + " is a folder; use list_files");
         }
@@ -480,8 +487,14 @@ public final class Tools {
     }
 
     /** The decided path still resolves to itself: nothing on the way was replaced by a link since. */
-    private static void requireUnchanged(Path decided) throws IOException {
-        if (!decided.toRealPath().equals(decided)) {
+    private void requireUnchanged(Path decided) throws IOException {
+        Path real;
+        try {
+            real = decided.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(shown(decided) + " does not exist", e);
+        }
+        if (!real.equals(decided)) {
             throw new IOException("the path changed while it was used (a link appeared); nothing was done, try again");
         }
     }
