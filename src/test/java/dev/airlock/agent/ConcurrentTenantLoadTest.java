@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * for {@code -Dairlock.load.seconds} (default 60; CI may use 30): not one command fails (no
  * {@code SQLITE_BUSY}), and {@code airlock audit verify} finds the log intact afterwards.
  * Regression: a long agent turn on a loaded machine died with "database is locked" inserting a chat
- * message.
+ * message. With the tenant's transactions back to {@code DEFERRED} and no retry, this test fails the
+ * same way within 30 s ({@code [SQLITE_BUSY] … INSERT INTO chat_message}).
  */
 class ConcurrentTenantLoadTest {
     private static final String FAST_KDF = "vault: {memory_kib: 19456, iterations: 2, parallelism: 1}\n";
