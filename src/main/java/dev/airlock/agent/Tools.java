@@ -510,8 +510,24 @@ public final class Tools {
             Decision own = inProcess(p);
             Decision one = own != null ? own : engine.checkRead(p, agent.name(), context);
             d = d == null ? one : stricter(d, one);
+            if (own == null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS) && context.inWorkspace(p)) {
+                d = stricter(d, asFolder(agent, p));
+            }
         }
         return d;
+    }
+
+    /**
+     * The read decision for {@code missing} as if it were a folder. An ignore rule such as
+     * {@code secrets/} matches only folders, so the same name would be denied while the folder exists
+     * and allowed (then "does not exist") once it is gone — an answer that tells whether it exists.
+     * Decided through a name inside it, and said in the folder's own words.
+     */
+    private Decision asFolder(Agent agent, Path missing) {
+        Path inside = missing.resolve(".airlock-folder-check");
+        Decision d = engine.checkRead(inside, agent.name(), context);
+        List<String> reasons = d.reasons().stream().map(r -> r.replace(inside.toString(), missing.toString())).toList();
+        return Decision.of(d.verdict(), reasons, d.rules(), List.of());
     }
 
     private Decision writeDecision(Agent agent, Path path) {

@@ -332,4 +332,21 @@ class ToolsTest {
         String with = tools.call(coder(), call("list_files", "{\"recursive\":true}")).text();
         assertThat(with.replace(".gitignore  (0 bytes)\n", "").replace("deploy/\n", "")).isEqualTo(without);
     }
+
+    @Test
+    void aFolderOnlyIgnoreRule_answersTheSameWhetherOrNotTheFolderExists() throws Exception {
+        f.write(".gitignore", "secrets/\n");
+        Tools tools = f.tools(ApprovalMode.YES);
+        for (String json : List.of("{\"path\":\"secrets\"}", "{\"path\":\"secrets/prod.yaml\"}", "{\"path\":\"secrets\",\"recursive\":true}")) {
+            for (String tool : List.of("read_file", "list_files", "search_files", "edit_file")) {
+                f.write("secrets/prod.yaml", "key=folder-secret-4411\n");
+                Tools.Result present = tools.call(coder(), call(tool, json.replace("}", ",\"pattern\":\"key\",\"old_text\":\"key\",\"new_text\":\"k\"}")));
+                Files.delete(f.workspace.resolve("secrets/prod.yaml"));
+                Files.delete(f.workspace.resolve("secrets"));
+                Tools.Result absent = tools.call(coder(), call(tool, json.replace("}", ",\"pattern\":\"key\",\"old_text\":\"key\",\"new_text\":\"k\"}")));
+                assertThat(absent).as(tool + " " + json).isEqualTo(present);
+                assertThat(present.status()).isEqualTo("denied");
+            }
+        }
+    }
 }
