@@ -340,6 +340,14 @@ public final class Tools {
         String before;
         try {
             before = currentText(path);
+        } catch (NotText e) {
+            // readable, but no diff to show (binary, very large): replaced whole, as the approver is told
+            String diff = "(replaces " + shown(path) + ", " + e.getMessage() + "; the old content is not shown)\n"
+                    + Diffs.withoutOld(shown(path), content);
+            return act(agent, WRITE_FILE, target, WRITE_FILE + " " + shown(path) + "\n" + diff, details, d, () -> {
+                replace(path, content);
+                return "wrote " + shown(path) + " (" + content.getBytes(StandardCharsets.UTF_8).length + " bytes)";
+            });
         } catch (IOException e) {
             return new Result(WRITE_FILE, "invalid", e.getMessage());
         }
@@ -383,6 +391,8 @@ public final class Tools {
         try {
             before = currentText(path);
             after = applyEdit(before, oldText, newText, path);
+        } catch (NotText e) {
+            return new Result(EDIT_FILE, "invalid", shown(path) + " is " + e.getMessage() + "; edit_file edits text only");
         } catch (IOException e) {
             return new Result(EDIT_FILE, "invalid", e.getMessage());
         }
@@ -421,13 +431,22 @@ public final class Tools {
         }
         Content c = readDecided(path, MAX_EDIT_BYTES);
         if (c.bytes().length > MAX_EDIT_BYTES) {
-            throw new IOException(shown(path) + " is larger than " + MAX_EDIT_BYTES + " bytes; write it with the shell instead");
+            throw new NotText("a file larger than " + MAX_EDIT_BYTES + " bytes");
         }
         String text = new String(c.bytes(), StandardCharsets.UTF_8);
         if (text.indexOf('\0') >= 0) {
-            throw new IOException(shown(path) + " is a binary file");
+            throw new NotText("a binary file of " + c.size() + " bytes");
         }
         return text;
+    }
+
+    /** A readable file with no text to diff or edit: binary, or too large. */
+    private static final class NotText extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotText(String what) {
+            super(what);
+        }
     }
 
     /** The file still holds what the approver saw; otherwise the approved diff is not what would happen. */

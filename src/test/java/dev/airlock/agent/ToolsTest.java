@@ -349,4 +349,17 @@ class ToolsTest {
             }
         }
     }
+
+    @Test
+    void writeFile_overAReadableBinaryFile_replacesItWhole_withoutADiff() throws Exception {
+        Files.write(f.workspace.resolve("logo.bin"), new byte[] {1, 0, 2, 0, 3});
+        Tools.Result r = f.tools(ApprovalMode.YES).call(coder(), call("write_file", "{\"path\":\"logo.bin\",\"content\":\"text now\"}"));
+        assertThat(r.status()).isEqualTo("done");
+        assertThat(Files.readString(f.workspace.resolve("logo.bin"))).isEqualTo("text now");
+        f.write("b.txt", "x");
+        Files.write(f.workspace.resolve("logo.bin"), new byte[] {1, 0, 2});
+        Tools.Result edit = f.tools(ApprovalMode.YES).call(coder(), call("edit_file", "{\"path\":\"logo.bin\",\"old_text\":\"a\",\"new_text\":\"b\"}"));
+        assertThat(edit.status()).isEqualTo("invalid");
+        assertThat(edit.text()).contains("binary");
+    }
 }
