@@ -20,16 +20,31 @@ import java.util.Set;
  * @param costLimitUsd the most one session may spend, if limited
  * @param maxTokens   output tokens per model request
  * @param maxSteps    model requests per user turn
+ * @param maxToolCallsPerTurn tool calls per user turn; calls past it are refused (and audited)
  * @param platforms   where it may serve
  * @param securityMode ask before every tool call, mask paths and names, scan responses
  * @param sources     the files it was defined and narrowed in, for {@code airlock agents show}
  */
 public record Agent(String name, Optional<ModelRef> model, String systemPrompt, Set<String> tools, boolean readOnly,
         Map<String, AgentDefinition.Permission> permissions, List<AgentDefinition.RateLimit> rateLimits,
-        Optional<BigDecimal> costLimitUsd, int maxTokens, int maxSteps, Set<String> platforms, boolean securityMode,
-        List<String> sources) {
+        Optional<BigDecimal> costLimitUsd, int maxTokens, int maxSteps, int maxToolCallsPerTurn, Set<String> platforms,
+        boolean securityMode, List<String> sources) {
+    /** Tool calls one turn may make unless the agent says otherwise. */
+    public static final int DEFAULT_MAX_TOOL_CALLS_PER_TURN = 100;
+
+    /** An agent with the default per-turn tool call limit. */
+    public Agent(String name, Optional<ModelRef> model, String systemPrompt, Set<String> tools, boolean readOnly,
+            Map<String, AgentDefinition.Permission> permissions, List<AgentDefinition.RateLimit> rateLimits,
+            Optional<BigDecimal> costLimitUsd, int maxTokens, int maxSteps, Set<String> platforms, boolean securityMode,
+            List<String> sources) {
+        this(name, model, systemPrompt, tools, readOnly, permissions, rateLimits, costLimitUsd, maxTokens, maxSteps,
+                DEFAULT_MAX_TOOL_CALLS_PER_TURN, platforms, securityMode, sources);
+    }
 
     public Agent {
+        if (maxToolCallsPerTurn < 1) {
+            throw new IllegalArgumentException("max_tool_calls_per_turn must be positive");
+        }
         tools = Set.copyOf(tools);
         permissions = Map.copyOf(permissions);
         rateLimits = List.copyOf(rateLimits);

@@ -53,10 +53,10 @@ public final class AgentCatalog {
      */
     public static AgentCatalog load(AgentSettings settings, String configFile, @Nullable Path projectRoot) {
         Map<String, AgentDefinition> user = new LinkedHashMap<>();
-        user.put("default", new AgentDefinition(null, null, null, null, null, null, null, null, null, null, null, null, null));
+        user.put("default", new AgentDefinition(null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         user.put("reader", new AgentDefinition(null, null, null,
                 "You are a careful reviewer. You read and explain; you never change files.",
-                null, true, null, null, null, null, null, null, null));
+                null, true, null, null, null, null, null, null, null, null));
         user.putAll(settings.definitions());
         Map<String, Agent> resolved = new TreeMap<>();
         for (Map.Entry<String, AgentDefinition> e : user.entrySet()) {
@@ -153,6 +153,7 @@ public final class AgentCatalog {
                 Optional.ofNullable(d.costLimitUsd()),
                 d.maxTokens() == null ? DEFAULT_MAX_TOKENS : d.maxTokens(),
                 d.maxSteps() == null ? DEFAULT_MAX_STEPS : d.maxSteps(),
+                d.maxToolCallsPerTurn() == null ? Agent.DEFAULT_MAX_TOOL_CALLS_PER_TURN : d.maxToolCallsPerTurn(),
                 new LinkedHashSet<>(platforms), settings.securityMode() || Boolean.TRUE.equals(d.securityMode()),
                 List.of(source));
     }
@@ -201,6 +202,7 @@ public final class AgentCatalog {
         }
         int maxTokens = lower(file, "max_tokens", base.maxTokens(), d.maxTokens());
         int maxSteps = lower(file, "max_steps", base.maxSteps(), d.maxSteps());
+        int maxToolCalls = lower(file, "max_tool_calls_per_turn", base.maxToolCallsPerTurn(), d.maxToolCallsPerTurn());
         Set<String> platforms = base.platforms();
         if (d.platforms() != null) {
             Set<String> extra = new TreeSet<>(d.platforms());
@@ -221,7 +223,7 @@ public final class AgentCatalog {
         String prompt = d.systemPrompt() == null ? base.systemPrompt() : base.systemPrompt() + "\n\n" + d.systemPrompt();
         List<String> sources = new ArrayList<>(base.sources());
         sources.add(file);
-        return new Agent(name, base.model(), prompt, tools, readOnly, perms, limits, cost, maxTokens, maxSteps, platforms,
+        return new Agent(name, base.model(), prompt, tools, readOnly, perms, limits, cost, maxTokens, maxSteps, maxToolCalls, platforms,
                 base.securityMode() || Boolean.TRUE.equals(d.securityMode()), sources);
     }
 

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param costLimitUsd the most a session may spend on this agent's model requests
  * @param maxTokens    output tokens per model request
  * @param maxSteps     model requests per user turn (the tool loop's bound)
+ * @param maxToolCallsPerTurn tool calls per user turn (default 100); calls past it are refused and audited
  * @param platforms    where the agent may serve ({@code cli})
  * @param securityMode ask before every tool call, mask paths and names, scan responses
  */
@@ -37,6 +38,7 @@ public record AgentDefinition(
         @JsonProperty("cost_limit_usd") @Nullable BigDecimal costLimitUsd,
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
         @JsonProperty("max_steps") @Nullable Integer maxSteps,
+        @JsonProperty("max_tool_calls_per_turn") @Nullable Integer maxToolCallsPerTurn,
         @JsonProperty("platforms") @Nullable List<String> platforms,
         @JsonProperty("security_mode") @Nullable Boolean securityMode) {
 
@@ -71,6 +73,9 @@ public record AgentDefinition(
         }
         if (maxSteps != null && maxSteps < 1) {
             throw new IllegalArgumentException("max_steps must be positive");
+        }
+        if (maxToolCallsPerTurn != null && maxToolCallsPerTurn < 1) {
+            throw new IllegalArgumentException("max_tool_calls_per_turn must be positive");
         }
     }
 }

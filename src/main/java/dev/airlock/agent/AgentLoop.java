@@ -105,6 +105,7 @@ public final class AgentLoop {
         Usage used = Usage.ZERO;
         String last = "";
         String system = agent.systemPrompt() + "\n\n" + Containment.RULES;
+        int toolCalls = 0;
         for (int step = 1; step <= agent.maxSteps(); step++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new LlmException(LlmException.Kind.CANCELLED, "cancelled; the session is kept");
@@ -132,7 +133,10 @@ public final class AgentLoop {
             }
             for (ToolCall call : calls) {
                 listener.toolCall(call);
-                Tools.Result result = tools.call(agent, call);
+                // Per turn as well as per minute: a taken-over model cannot spend a turn on thousands of guesses.
+                Tools.Result result = ++toolCalls > agent.maxToolCallsPerTurn()
+                        ? tools.refuseOverTurnLimit(agent, call, agent.maxToolCallsPerTurn())
+                        : tools.call(agent, call);
                 ModelMessage.ToolResult contained = new ModelMessage.ToolResult(call.id(), call.name(),
                         Containment.wrap(call.name(), result.status(), redactor.redact(result.text())));
                 store.appendToolResult(sessionId, agent.name(), contained, result.status());

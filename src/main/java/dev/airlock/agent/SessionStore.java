@@ -181,7 +181,8 @@ public final class SessionStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        jdbi.useTransaction(h -> {
+        // One whole transaction, repeated if another process held the database lock past the timeout.
+        dev.airlock.store.TenantDb.retryingBusy(() -> jdbi.useTransaction(h -> {
             int seq = h.createQuery("SELECT coalesce(max(seq), 0) + 1 FROM chat_message WHERE session_id = :id").bind("id", id)
                     .mapTo(Integer.class).one();
             byte[] sealed = c.seal(TABLE, COLUMN, id + ":" + seq, json);
@@ -196,7 +197,7 @@ public final class SessionStore {
                     + " cost_usd = CAST(:cost AS TEXT) WHERE id = :id")
                     .bind("t", now).bind("in", usage == null ? 0 : usage.inputTokens()).bind("out", usage == null ? 0 : usage.outputTokens())
                     .bind("cost", addCost(h, id, cost)).bind("id", id).execute();
-        });
+        }));
     }
 
     private synchronized ContentCipher cipher() {

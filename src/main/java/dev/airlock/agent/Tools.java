@@ -12,6 +12,8 @@ import dev.airlock.gate.Gate;
 import dev.airlock.llm.ToolCall;
 import dev.airlock.llm.ToolSpec;
 import dev.airlock.policy.Decision;
+import dev.airlock.policy.MatchedRule;
+import dev.airlock.policy.Verdict;
 import dev.airlock.policy.PathContext;
 import dev.airlock.policy.PolicyEngine;
 import java.io.IOException;
@@ -62,6 +64,18 @@ public final class Tools {
     static final int MAX_MATCHES = 200;
     static final long MAX_SEARCH_FILE_BYTES = 1024 * 1024;
     static final int MAX_FETCH_BYTES = 1024 * 1024;
+    static final int MAX_EDIT_BYTES = 4 * 1024 * 1024;
+    /** Said after every listing and search, whatever was withheld: a count would tell what exists. */
+    static final String WITHHELD = "[never-readable and git-ignored entries are withheld by policy and never shown]";
+
+    private static final List<Path> IN_PROCESS_NEVER = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
+    private static final MatchedRule IN_PROCESS_RULE = new MatchedRule("tools.in_process_paths", Verdict.DENY,
+            "file tools never use /proc, /sys or /dev", "builtin");
+    private static final MatchedRule NO_READ_TOOL = new MatchedRule("tools.edit_needs_read", Verdict.DENY,
+            "showing or testing a file's content needs read_file", "builtin");
+    private static final MatchedRule READ_ASKS = new MatchedRule("agent.permissions.read_file", Verdict.ASK, null, "agent");
+    private static final MatchedRule TURN_LIMIT = new MatchedRule("rate_limit.turn", Verdict.DENY,
+            "max_tool_calls_per_turn", "agent");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -143,7 +157,7 @@ public final class Tools {
                 case READ_FILE -> readFile(agent, args);
                 case LIST_FILES -> listFiles(agent, args);
                 case SEARCH_FILES -> searchFiles(agent, args);
-                case WRITE_FILE -> writeFile(agent, path(args, "path", null), text(args, "content"), null);
+                case WRITE_FILE -> writeFile(agent, args);
                 case EDIT_FILE -> editFile(agent, args);
                 case SHELL -> shell(agent, text(args, "command"));
                 case HTTP_GET -> httpGet(agent, text(args, "url"));
@@ -156,57 +170,65 @@ public final class Tools {
 
     private Result readFile(Agent agent, JsonNode args) {
         Path path = path(args, "path", null);
-        long offset = args.path("offset").asLong(1);
-        long limit = args.path("limit").asLong(Long.MAX_VALUE);
-        Decision d = engine.checkRead(path, agent.name(), context);
-        return act(agent, READ_FILE, "file:" + shown(path), READ_FILE + " " + shown(path), Map.of("path", shown(path)), d, () -> {
-            Path real = path.toRealPath();
-            if (Files.isDirectory(real)) {
-                throw new IOException(shown(path) + " is a folder; use list_files");
-            }
-            byte[] bytes;
-            try (var in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
-                bytes = in.readNBytes(MAX_READ_BYTES + 1);
-            }
-            boolean cut = bytes.length > MAX_READ_BYTES;
-            String text = new String(bytes, 0, Math.min(bytes.length, MAX_READ_BYTES), StandardCharsets.UTF_8);
+        Decision d = readDecision(agent, path);
+        String target = "file:" + shown(path);
+        String display = READ_FILE + " " + shown(path);
+        Map<String, Object> details = Map.of("path", shown(path));
+        if (d instanceof Decision.Deny) {
+            // Decided before anything is touched: the answer is the same whether the file exists, what
+            // it holds, and whatever the other arguments say.
+            return refuse(agent, READ_FILE, target, display, details, d);
+        }
+        long offset = wholeNumber(args, "offset", 1);
+        long limit = wholeNumber(args, "limit", Long.MAX_VALUE);
+        if (offset < 1 || limit < 0) {
+            throw new BadArguments("offset must be at least 1 and limit at least 0");
+        }
+        return act(agent, READ_FILE, target, display, details, d, () -> {
+            Content c = readDecided(path, MAX_READ_BYTES);
+            boolean cut = c.bytes().length > MAX_READ_BYTES;
+            String text = new String(c.bytes(), 0, Math.min(c.bytes().length, MAX_READ_BYTES), StandardCharsets.UTF_8);
             if (text.indexOf('\0') >= 0) {
-                return shown(path) + " is a binary file (" + Files.size(real) + " bytes); not shown";
+                return shown(path) + " is a binary file (" + c.size() + " bytes); not shown";
             }
             if (offset > 1 || limit != Long.MAX_VALUE) {
-                text = String.join("\n", text.lines().skip(Math.max(0, offset - 1)).limit(Math.max(0, limit)).toList());
+                text = String.join("\n", text.lines().skip(offset - 1).limit(limit).toList());
             }
-            return text + (cut ? "\n[cut at " + MAX_READ_BYTES + " bytes of " + Files.size(real) + "]" : "");
+            return text + (cut ? "\n[cut at " + MAX_READ_BYTES + " bytes of " + c.size() + "]" : "");
         });
     }
 
     private Result listFiles(Agent agent, JsonNode args) {
         Path dir = path(args, "path", ".");
         boolean recursive = args.path("recursive").asBoolean(false);
-        Decision d = engine.checkRead(dir, agent.name(), context);
-        return act(agent, LIST_FILES, "file:" + shown(dir), LIST_FILES + " " + shown(dir) + (recursive ? " (recursive)" : ""),
-                Map.of("path", shown(dir), "recursive", recursive), d, () -> {
+        Decision d = readDecision(agent, dir);
+        String target = "file:" + shown(dir);
+        String display = LIST_FILES + " " + shown(dir) + (recursive ? " (recursive)" : "");
+        Map<String, Object> details = Map.of("path", shown(dir), "recursive", recursive);
+        if (d instanceof Decision.Deny) {
+            return refuse(agent, LIST_FILES, target, display, details, d);
+        }
+        return act(agent, LIST_FILES, target, display, details, d, () -> {
+            requireUnchanged(dir);
             List<String> lines = new ArrayList<>();
-            int[] withheld = {0};
-            Files.walkFileTree(dir.toRealPath(), Set.of(), recursive ? 32 : 1, new SimpleFileVisitor<>() {
+            Files.walkFileTree(dir, Set.of(), recursive ? 32 : 1, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path p, BasicFileAttributes attrs) {
-                    if (!p.equals(dirReal(dir)) && !readable(agent, p)) {
-                        withheld[0]++;
+                    if (p.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!readable(agent, p)) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
-                    if (!p.equals(dirReal(dir))) {
-                        lines.add(shown(p) + "/");
-                    }
+                    lines.add(shown(p) + "/");
                     return p.getFileName() != null && p.getFileName().toString().equals(".git") ? FileVisitResult.SKIP_SUBTREE
                             : lines.size() >= MAX_LIST_ENTRIES ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (!readable(agent, p)) {
-                        withheld[0]++;
-                    } else {
+                    // decided on the name first; a withheld entry's size or kind is never looked at
+                    if (readable(agent, p)) {
                         lines.add(shown(p) + (attrs.isDirectory() ? "/" : "  (" + attrs.size() + " bytes)"));
                     }
                     return lines.size() >= MAX_LIST_ENTRIES ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
@@ -218,12 +240,19 @@ public final class Tools {
                 }
             });
             java.util.Collections.sort(lines);
-            return String.join("\n", lines) + (withheld[0] > 0 ? "\n[" + withheld[0] + " entries withheld by policy]" : "")
+            return String.join("\n", lines) + (lines.isEmpty() ? "" : "\n") + WITHHELD
                     + (lines.size() >= MAX_LIST_ENTRIES ? "\n[stopped at " + MAX_LIST_ENTRIES + " entries]" : "");
         });
     }
 
     private Result searchFiles(Agent agent, JsonNode args) {
+        Path dir = path(args, "path", ".");
+        Decision d = readDecision(agent, dir);
+        String target = "file:" + shown(dir);
+        Map<String, Object> details = Map.of("path", shown(dir));
+        if (d instanceof Decision.Deny) {
+            return refuse(agent, SEARCH_FILES, target, SEARCH_FILES + " in " + shown(dir), details, d);
+        }
         String pattern = text(args, "pattern");
         com.google.re2j.Pattern re;
         try {
@@ -231,35 +260,33 @@ public final class Tools {
         } catch (com.google.re2j.PatternSyntaxException e) {
             throw new BadArguments("pattern is not a valid regular expression: " + e.getDescription());
         }
-        Path dir = path(args, "path", ".");
-        Decision d = engine.checkRead(dir, agent.name(), context);
-        return act(agent, SEARCH_FILES, "file:" + shown(dir), SEARCH_FILES + " /" + pattern + "/ in " + shown(dir),
-                Map.of("path", shown(dir)), d, () -> {
+        return act(agent, SEARCH_FILES, target, SEARCH_FILES + " /" + pattern + "/ in " + shown(dir), details, d, () -> {
+            requireUnchanged(dir);
             List<String> matches = new ArrayList<>();
-            int[] withheld = {0};
-            Files.walkFileTree(dir.toRealPath(), new SimpleFileVisitor<>() {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path p, BasicFileAttributes attrs) {
+                    if (p.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (p.getFileName() != null && p.getFileName().toString().equals(".git")) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
-                    if (!p.equals(dirReal(dir)) && !readable(agent, p)) {
-                        withheld[0]++;
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.CONTINUE;
+                    return readable(agent, p) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
-                    if (!attrs.isRegularFile() || attrs.size() > MAX_SEARCH_FILE_BYTES) {
+                    // the policy first: a withheld file's size, kind and content are never looked at
+                    if (!readable(agent, p) || !attrs.isRegularFile() || attrs.size() > MAX_SEARCH_FILE_BYTES) {
                         return FileVisitResult.CONTINUE;
                     }
-                    if (!readable(agent, p)) {
-                        withheld[0]++;
-                        return FileVisitResult.CONTINUE;
+                    byte[] bytes;
+                    try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                        bytes = in.readNBytes((int) MAX_SEARCH_FILE_BYTES);
+                    } catch (IOException e) {
+                        return FileVisitResult.CONTINUE; // gone or swapped for a link since the walk saw it
                     }
-                    byte[] bytes = Files.readAllBytes(p);
                     String text = new String(bytes, StandardCharsets.UTF_8);
                     if (text.indexOf('\0') >= 0) {
                         return FileVisitResult.CONTINUE;
@@ -282,66 +309,362 @@ public final class Tools {
                     return FileVisitResult.CONTINUE;
                 }
             });
-            return (matches.isEmpty() ? "no matches" : String.join("\n", matches))
-                    + (withheld[0] > 0 ? "\n[" + withheld[0] + " files or folders withheld by policy]" : "")
+            return (matches.isEmpty() ? "no matches" : String.join("\n", matches)) + "\n" + WITHHELD
                     + (matches.size() >= MAX_MATCHES ? "\n[stopped at " + MAX_MATCHES + " matches]" : "");
         });
     }
 
+    /**
+     * write_file: the write is decided first; the approver and the model see the old content only if
+     * the agent could read it without asking, otherwise only the new content — the same text whether
+     * or not a file is there.
+     */
+    private Result writeFile(Agent agent, JsonNode args) {
+        Path path = path(args, "path", null);
+        Decision d = writeDecision(agent, path);
+        String target = "file:" + shown(path);
+        if (d instanceof Decision.Deny) {
+            return refuse(agent, WRITE_FILE, target, WRITE_FILE + " " + shown(path), Map.of("path", shown(path)), d);
+        }
+        String content = text(args, "content");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("path", shown(path));
+        details.put("bytes", content.getBytes(StandardCharsets.UTF_8).length);
+        if (!(agentReadDecision(agent, path) instanceof Decision.Allow)) {
+            String diff = Diffs.withoutOld(shown(path), content);
+            return act(agent, WRITE_FILE, target, WRITE_FILE + " " + shown(path) + "\n" + diff, details, d, () -> {
+                replace(path, content);
+                return "wrote " + shown(path) + " (" + content.getBytes(StandardCharsets.UTF_8).length + " bytes)";
+            });
+        }
+        String before;
+        try {
+            before = currentText(path);
+        } catch (NotText e) {
+            // readable, but no diff to show (binary, very large): replaced whole, as the approver is told
+            String diff = "(replaces " + shown(path) + ", " + e.getMessage() + "; the old content is not shown)\n"
+                    + Diffs.withoutOld(shown(path), content);
+            return act(agent, WRITE_FILE, target, WRITE_FILE + " " + shown(path) + "\n" + diff, details, d, () -> {
+                replace(path, content);
+                return "wrote " + shown(path) + " (" + content.getBytes(StandardCharsets.UTF_8).length + " bytes)";
+            });
+        } catch (IOException e) {
+            return new Result(WRITE_FILE, "invalid", e.getMessage());
+        }
+        String diff = Diffs.unified(shown(path), before, content);
+        return act(agent, WRITE_FILE, target, WRITE_FILE + " " + shown(path) + "\n" + diff, details, d, () -> {
+            requireSameText(path, before);
+            replace(path, content);
+            return "wrote " + shown(path) + "\n" + diff;
+        });
+    }
+
+    /**
+     * edit_file: an edit tells whether old_text occurs, so it needs the read decision as well as the
+     * write decision, both taken before the file is opened.
+     */
     private Result editFile(Agent agent, JsonNode args) {
         Path path = path(args, "path", null);
-        String oldText = text(args, "old_text");
-        String newText = args.path("new_text").isTextual() ? args.get("new_text").asText() : null;
-        if (newText == null) {
-            throw new BadArguments("missing string argument 'new_text'");
+        Decision read = agentReadDecision(agent, path);
+        Decision d = stricter(read, writeDecision(agent, path));
+        String target = "file:" + shown(path);
+        if (d instanceof Decision.Deny) {
+            return refuse(agent, EDIT_FILE, target, EDIT_FILE + " " + shown(path), Map.of("path", shown(path)), d);
         }
+        String oldText = text(args, "old_text");
+        String newText = text(args, "new_text");
         if (oldText.isEmpty()) {
             throw new BadArguments("old_text must not be empty");
         }
-        return writeFile(agent, path, null, new String[] {oldText, newText});
-    }
-
-    /** write_file ({@code content}) or edit_file ({@code edit} = old, new): the approver sees the diff. */
-    private Result writeFile(Agent agent, Path path, @Nullable String content, String @Nullable [] edit) {
-        String tool = edit == null ? WRITE_FILE : EDIT_FILE;
+        if (!(read instanceof Decision.Allow)) {
+            // Reading needs the approval too: nothing is opened until it is given.
+            String display = EDIT_FILE + " " + shown(path) + "\n" + Diffs.replacement(oldText, newText);
+            return act(agent, EDIT_FILE, target, display, Map.of("path", shown(path)), d, () -> {
+                String before = currentText(path);
+                String after = applyEdit(before, oldText, newText, path);
+                replace(path, after);
+                return "edited " + shown(path) + "\n" + Diffs.unified(shown(path), before, after);
+            });
+        }
         String before;
-        try {
-            before = Files.isRegularFile(path) ? Files.readString(path) : "";
-        } catch (IOException e) {
-            // unreadable now (binary, permissions): the gate still decides; the write will say what failed
-            before = "";
-        }
         String after;
-        if (edit != null) {
-            int first = before.indexOf(edit[0]);
-            if (first < 0) {
-                return new Result(tool, "invalid", "old_text does not occur in " + shown(path));
-            }
-            if (before.indexOf(edit[0], first + 1) >= 0) {
-                return new Result(tool, "invalid", "old_text occurs more than once in " + shown(path) + "; include more context");
-            }
-            after = before.substring(0, first) + edit[1] + before.substring(first + edit[0].length());
-        } else {
-            after = content;
+        try {
+            before = currentText(path);
+            after = applyEdit(before, oldText, newText, path);
+        } catch (NotText e) {
+            return new Result(EDIT_FILE, "invalid", shown(path) + " is " + e.getMessage() + "; edit_file edits text only");
+        } catch (IOException e) {
+            return new Result(EDIT_FILE, "invalid", e.getMessage());
         }
-        Decision d = engine.checkWrite(path, agent.name(), context);
         String diff = Diffs.unified(shown(path), before, after);
-        String finalAfter = after;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("path", shown(path));
         details.put("bytes", after.getBytes(StandardCharsets.UTF_8).length);
-        return act(agent, tool, "file:" + shown(path), tool + " " + shown(path) + "\n" + diff, details, d, () -> {
-            Path parent = path.getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".airlock-", ".tmp");
-            try {
-                Files.writeString(tmp, finalAfter);
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return (edit == null ? "wrote " : "edited ") + shown(path) + "\n" + diff;
+        return act(agent, EDIT_FILE, target, EDIT_FILE + " " + shown(path) + "\n" + diff, details, d, () -> {
+            requireSameText(path, before);
+            replace(path, after);
+            return "edited " + shown(path) + "\n" + diff;
         });
+    }
+
+    private String applyEdit(String before, String oldText, String newText, Path path) throws IOException {
+        int first = before.indexOf(oldText);
+        if (first < 0) {
+            throw new IOException("old_text does not occur in " + shown(path));
+        }
+        if (before.indexOf(oldText, first + 1) >= 0) {
+            throw new IOException("old_text occurs more than once in " + shown(path) + "; include more context");
+        }
+        return before.substring(0, first) + newText + before.substring(first + oldText.length());
+    }
+
+    /** The text of the decided file, {@code ""} when there is none; a folder or a binary file is refused. */
+    private String currentText(Path path) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        }
+        if (a.isDirectory()) {
+            throw new IOException(shown(path) + " is a folder");
+        }
+        Content c = readDecided(path, MAX_EDIT_BYTES);
+        if (c.bytes().length > MAX_EDIT_BYTES) {
+            throw new NotText("a file larger than " + MAX_EDIT_BYTES + " bytes");
+        }
+        String text = new String(c.bytes(), StandardCharsets.UTF_8);
+        if (text.indexOf('\0') >= 0) {
+            throw new NotText("a binary file of " + c.size() + " bytes");
+        }
+        return text;
+    }
+
+    /** A readable file with no text to diff or edit: binary, or too large. */
+    private static final class NotText extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotText(String what) {
+            super(what);
+        }
+    }
+
+    /** The file still holds what the approver saw; otherwise the approved diff is not what would happen. */
+    private void requireSameText(Path path, String before) throws IOException {
+        if (!currentText(path).equals(before)) {
+            throw new IOException(shown(path) + " changed after the diff was made; nothing was written, try again");
+        }
+    }
+
+    /** Replaces the decided path atomically: a temporary file beside it, renamed over it (a link there is replaced, not followed). */
+    private void replace(Path path, String content) throws IOException {
+        Path parent = path.getParent();
+        Files.createDirectories(parent);
+        requireUnchanged(parent);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(shown(path) + " is a folder");
+        }
+        Path tmp = Files.createTempFile(parent, ".airlock-", ".tmp");
+        try {
+            Files.writeString(tmp, content);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A file's first bytes and its size, both of the file that was opened. */
+    private record Content(byte[] bytes, long size) {
+    }
+
+    /**
+     * Reads at most {@code max + 1} bytes of the regular file the policy decided on. The path is
+     * already resolved; the last step is opened with {@code O_NOFOLLOW}, and a path that no longer
+     * resolves to itself (a folder on the way swapped for a link) is refused after the read.
+     */
+    private Content readDecided(Path path, int max) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(shown(path) + " does not exist", e);
+        }
+        if (a.isDirectory()) {
+            throw new IOException(shown(path) + " is a folder; use list_files");
+        }
+        if (!a.isRegularFile()) {
+            throw new IOException(shown(path) + " is not a regular file");
+        }
+        byte[] bytes;
+        long size;
+        try (var ch = Files.newByteChannel(path, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            size = ch.size();
+            bytes = java.nio.channels.Channels.newInputStream(ch).readNBytes(max + 1);
+        }
+        requireUnchanged(path);
+        return new Content(bytes, size);
+    }
+
+    /** The decided path still resolves to itself: nothing on the way was replaced by a link since. */
+    private void requireUnchanged(Path decided) throws IOException {
+        Path real;
+        try {
+            real = decided.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(shown(decided) + " does not exist", e);
+        }
+        if (!real.equals(decided)) {
+            throw new IOException("the path changed while it was used (a link appeared); nothing was done, try again");
+        }
+    }
+
+    /**
+     * The read decision for a file tool's target. File tools run inside the Airlock process, so they
+     * never go under /proc, /sys or /dev (there {@code /proc/self} is Airlock itself: its environment,
+     * memory and open files); everything else is the policy's {@code checkRead}.
+     */
+    private Decision readDecision(Agent agent, Path path) {
+        Decision d = null;
+        for (Path p : aliases(path)) {
+            Decision own = inProcess(p);
+            Decision one = own != null ? own : engine.checkRead(p, agent.name(), context);
+            d = d == null ? one : stricter(d, one);
+            if (own == null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS) && context.inWorkspace(p)) {
+                d = stricter(d, asFolder(agent, p));
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The read decision for {@code missing} as if it were a folder. An ignore rule such as
+     * {@code secrets/} matches only folders, so the same name would be denied while the folder exists
+     * and allowed (then "does not exist") once it is gone — an answer that tells whether it exists.
+     * Decided through a name inside it, and said in the folder's own words.
+     */
+    private Decision asFolder(Agent agent, Path missing) {
+        Path inside = missing.resolve(".airlock-folder-check");
+        Decision d = engine.checkRead(inside, agent.name(), context);
+        List<String> reasons = d.reasons().stream().map(r -> r.replace(inside.toString(), missing.toString())).toList();
+        return Decision.of(d.verdict(), reasons, d.rules(), List.of());
+    }
+
+    private Decision writeDecision(Agent agent, Path path) {
+        Decision d = null;
+        for (Path p : aliases(path)) {
+            Decision own = inProcess(p);
+            Decision one = own != null ? own : engine.checkWrite(p, agent.name(), context);
+            d = d == null ? one : stricter(d, one);
+        }
+        return d;
+    }
+
+    /**
+     * {@code resolved} and what it would become if its dangling links appeared. A resolved path has
+     * every existing step resolved, so a link left in it points nowhere (yet): {@code x -> .env}
+     * without a {@code .env}. Deciding on the link's own name alone would allow a read that fails
+     * with "no such file", where the same name with {@code .env} present is denied — an answer that
+     * tells whether {@code .env} exists. So the link's target is decided on too, the stricter wins.
+     */
+    private List<Path> aliases(Path resolved) {
+        List<Path> out = new ArrayList<>(List.of(resolved));
+        Path current = resolved;
+        for (int hop = 0; hop < 16; hop++) {
+            Path next = null;
+            Path root = current.getRoot();
+            for (int i = 1; i <= current.getNameCount() && next == null; i++) {
+                Path prefix = root == null ? current.subpath(0, i) : root.resolve(current.subpath(0, i));
+                if (Files.isSymbolicLink(prefix)) {
+                    try {
+                        Path target = prefix.getParent().resolve(Files.readSymbolicLink(prefix));
+                        next = context.resolve(i == current.getNameCount() ? target : target.resolve(current.subpath(i, current.getNameCount())));
+                    } catch (IOException | RuntimeException e) {
+                        return out;
+                    }
+                }
+            }
+            if (next == null || out.contains(next)) {
+                return out;
+            }
+            out.add(next);
+            current = next;
+        }
+        return out;
+    }
+
+    /**
+     * Whether this agent may read {@code path} the way read_file would: the policy, and the agent's
+     * own permission for read_file. What a write or an edit reveals of the old content needs this.
+     */
+    private Decision agentReadDecision(Agent agent, Path path) {
+        Decision policy = readDecision(agent, path);
+        if (!agent.tools().contains(READ_FILE) || agent.permission(READ_FILE) == AgentDefinition.Permission.DENY) {
+            return stricter(policy, new Decision.Deny(List.of("agent '" + agent.name()
+                    + "' may not read files (it has no read_file), and this shows or tests a file's content"),
+                    List.of(NO_READ_TOOL), List.of()));
+        }
+        if (agent.permission(READ_FILE) == AgentDefinition.Permission.ASK) {
+            return stricter(policy, new Decision.Ask(List.of("this reads the file, and agent '" + agent.name()
+                    + "' has permission ask for read_file"), List.of(READ_ASKS), List.of()));
+        }
+        return policy;
+    }
+
+    private @Nullable Decision inProcess(Path path) {
+        for (Path root : IN_PROCESS_NEVER) {
+            if (path.startsWith(root)) {
+                // the same words for every path below: the answer does not depend on what exists there
+                return new Decision.Deny(List.of("file tools run inside the Airlock process, where /proc, /sys and /dev"
+                        + " show Airlock itself (its environment, memory and open files), so they never use them;"
+                        + " the shell tool runs in the sandbox"),
+                        List.of(IN_PROCESS_RULE), List.of());
+            }
+        }
+        return null;
+    }
+
+    /** The stricter of two decisions, with the reasons and rules of the part that decided. */
+    static Decision stricter(Decision a, Decision b) {
+        Verdict worst = a.verdict().max(b.verdict());
+        Set<String> reasons = new LinkedHashSet<>();
+        Set<MatchedRule> rules = new LinkedHashSet<>();
+        for (Decision d : List.of(a, b)) {
+            if (d.verdict() == worst) {
+                reasons.addAll(d.reasons());
+            }
+            rules.addAll(d.rules());
+        }
+        return Decision.of(worst, List.copyOf(reasons), List.copyOf(rules), List.of());
+    }
+
+    /** A refusal the policy decided: recorded by the gate; nothing is touched. */
+    private Result refuse(Agent agent, String tool, String target, String display, Map<String, Object> details, Decision deny) {
+        return act(agent, tool, target, display, details, deny, () -> {
+            throw new IllegalStateException("a denied action never runs");
+        });
+    }
+
+    /**
+     * A call past the agent's per-turn limit: refused through the gate (an audit row), and the model
+     * is told why. Nothing the call names is looked at.
+     */
+    public Result refuseOverTurnLimit(Agent agent, ToolCall call, int limit) {
+        String tool = ALL.contains(call.name()) ? call.name() : "unknown";
+        Decision deny = new Decision.Deny(List.of("agent '" + agent.name() + "' may make at most " + limit
+                + " tool calls in one turn (max_tool_calls_per_turn); answer the user or stop"),
+                List.of(TURN_LIMIT), List.of());
+        return refuse(agent, tool, "tool:" + tool, tool + " (over the per-turn limit)", Map.of("limit", limit), deny);
+    }
+
+    private static long wholeNumber(JsonNode args, String key, long fallback) {
+        JsonNode n = args.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.canConvertToExactIntegral() && !n.isIntegralNumber()) {
+            throw new BadArguments("'" + key + "' must be a whole number");
+        }
+        return n.asLong();
     }
 
     private Result shell(Agent agent, String line) {
@@ -395,23 +718,24 @@ public final class Tools {
         };
     }
 
-    /** What the agent carries into the gate for {@code tool}: read-only, and asking always (security mode, permission ask). */
+    /**
+     * What the agent carries into the gate for {@code tool}: read-only, and asking always — with the
+     * true reason (security mode, or the agent's permission ask for this tool).
+     */
     private static ExecRequest.Limits limits(Agent agent, String tool) {
-        return new ExecRequest.Limits(agent.readOnly(),
-                agent.securityMode() || agent.permission(tool) == AgentDefinition.Permission.ASK);
+        List<String> why = new ArrayList<>();
+        if (agent.securityMode()) {
+            why.add("security mode is on for agent '" + agent.name() + "', so every tool call is asked");
+        }
+        if (agent.permission(tool) == AgentDefinition.Permission.ASK) {
+            why.add("agent '" + agent.name() + "' has permission ask for " + tool);
+        }
+        return new ExecRequest.Limits(agent.readOnly(), !why.isEmpty(), String.join("; ", why));
     }
 
     /** Whether the policy lets {@code agent} read {@code p} without asking; listings and searches skip the rest. */
     private boolean readable(Agent agent, Path p) {
-        return engine.checkRead(p, agent.name(), context) instanceof Decision.Allow;
-    }
-
-    private Path dirReal(Path dir) {
-        try {
-            return dir.toRealPath();
-        } catch (IOException e) {
-            return dir;
-        }
+        return readDecision(agent, context.resolve(p)) instanceof Decision.Allow;
     }
 
     private Path path(JsonNode args, String key, @Nullable String fallback) {
@@ -422,6 +746,14 @@ public final class Tools {
         }
         if (p.indexOf('\0') >= 0) {
             throw new BadArguments("'" + key + "' contains a NUL character");
+        }
+        Path lexical = context.cwd().resolve(p).normalize();
+        for (Path root : IN_PROCESS_NEVER) {
+            if (lexical.startsWith(root)) {
+                // /proc/self/cwd/…, /proc/self/root/…: named through Airlock's own /proc, whatever it
+                // leads to. Kept as written, and so denied before anything is resolved or touched.
+                return lexical;
+            }
         }
         return context.resolve(Path.of(p));
     }

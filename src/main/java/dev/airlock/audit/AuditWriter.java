@@ -550,7 +550,24 @@ final class AuditWriter implements AuditLog {
      * would hold the write lock between batches and shut other processes out.
      */
     private void begin() throws SQLException {
-        tx.execute("BEGIN IMMEDIATE");
+        // Past the busy timeout, a few more tries with a pause; then the append fails and, fail-closed,
+        // the action it records does not happen.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tx.execute("BEGIN IMMEDIATE");
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 3 || !dev.airlock.store.TenantDb.isBusy(e)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50L * attempt);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the database lock", ie);
+            }
+        }
     }
 
     private void commitTx() throws SQLException {

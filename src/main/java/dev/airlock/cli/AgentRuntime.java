@@ -60,7 +60,7 @@ final class AgentRuntime implements AutoCloseable {
         Agent a = catalog.get(name);
         if (modelOverride != null) {
             a = new Agent(a.name(), java.util.Optional.of(ModelRef.parse(modelOverride)), a.systemPrompt(), a.tools(), a.readOnly(),
-                    a.permissions(), a.rateLimits(), a.costLimitUsd(), a.maxTokens(), a.maxSteps(), a.platforms(), a.securityMode(), a.sources());
+                    a.permissions(), a.rateLimits(), a.costLimitUsd(), a.maxTokens(), a.maxSteps(), a.maxToolCallsPerTurn(), a.platforms(), a.securityMode(), a.sources());
         }
         if (!a.platforms().contains("cli")) {
             throw dev.airlock.home.AirlockException.usage("agent '" + a.name() + "' does not serve the cli (platforms: "

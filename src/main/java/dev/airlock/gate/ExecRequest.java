@@ -19,10 +19,23 @@ public record ExecRequest(String actor, String agent, String line, PathContext c
      * Narrowings a requester carries into the gate. They only ever tighten a decision.
      *
      * @param readOnly  only commands classified read-only may run; anything else is denied
-     * @param askAlways every command is asked about, even one the policy allows (security mode)
+     * @param askAlways every command is asked about, even one the policy allows
+     * @param askReason why it is asked, as the approver and the model are told (security mode, or an
+     *                  agent's permission {@code ask} for the tool); empty when nothing is asked
      */
-    public record Limits(boolean readOnly, boolean askAlways) {
-        public static final Limits NONE = new Limits(false, false);
+    public record Limits(boolean readOnly, boolean askAlways, String askReason) {
+        public static final Limits NONE = new Limits(false, false, "");
+
+        public Limits {
+            Objects.requireNonNull(askReason);
+            if (askAlways && askReason.isBlank()) {
+                askReason = "the requester asks before every call";
+            }
+        }
+
+        public Limits(boolean readOnly, boolean askAlways) {
+            this(readOnly, askAlways, "");
+        }
     }
 
     public ExecRequest(String actor, String agent, String line, PathContext context, ApprovalMode mode) {

@@ -239,7 +239,7 @@ public final class Gate {
      * {@code gate.action.finish} row records the result's size or the error.
      */
     public ActionOutcome perform(ActionRequest request, Action action) {
-        Decision decision = limit(request.decision(), new ExecRequest.Limits(false, request.limits().askAlways()));
+        Decision decision = limit(request.decision(), new ExecRequest.Limits(false, request.limits().askAlways(), request.limits().askReason()));
         if (rateLimiter != null && !(decision instanceof Decision.Deny)) {
             if (rateLimiter.check(request.agent(), request.tool()) instanceof Decision.Deny d) {
                 decision = d;
@@ -360,7 +360,8 @@ public final class Gate {
 
     /**
      * Tightens {@code decision} by the requester's limits: a read-only requester is denied every
-     * command not classified read-only; security mode turns an allow into an ask.
+     * command not classified read-only; asking always (security mode, a permission {@code ask}) turns an
+     * allow into an ask, with the requester's own reason — never a claim about a mode that is off.
      */
     static Decision limit(Decision decision, ExecRequest.Limits limits) {
         Decision d = decision;
@@ -379,7 +380,7 @@ public final class Gate {
         }
         if (limits.askAlways() && d instanceof Decision.Allow a) {
             List<String> reasons = new ArrayList<>(a.reasons());
-            reasons.add("security mode asks before every tool call");
+            reasons.add(limits.askReason());
             d = new Decision.Ask(reasons, a.rules(), a.commands());
         }
         return d;

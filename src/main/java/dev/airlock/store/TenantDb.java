@@ -22,6 +22,12 @@ import org.sqlite.SQLiteDataSource;
  * returns), foreign keys on, a busy timeout so several Airlock processes can share it, and the schema
  * migrated by Flyway from {@code classpath:db/migration} on open.
  *
+ * <p>Concurrency: every connection waits up to {@link #BUSY_TIMEOUT_MS} for a lock. Transactions
+ * begin {@code IMMEDIATE}: in WAL mode a deferred transaction that reads and then writes fails at
+ * once with {@code SQLITE_BUSY} (no wait) when another process committed in between, which is what
+ * killed a long agent turn inserting a chat message. Writers wrap their transactions in
+ * {@link #retryingBusy}, a bounded retry for what the timeout does not cover.
+ *
  * <p>An existing file is checked to be a SQLite database before SQLite or Flyway touch it, so a
  * corrupt or foreign file is reported and left byte-for-byte as it was.
  */
@@ -61,7 +67,7 @@ public final class TenantDb implements AutoCloseable {
             }
         }
         boolean readOnly = exists && isReadOnlySnapshot(file);
-        TenantDb db = new TenantDb(tenant, file, dataSource(file, SQLiteConfig.TransactionMode.DEFERRED, readOnly));
+        TenantDb db = new TenantDb(tenant, file, dataSource(file, SQLiteConfig.TransactionMode.IMMEDIATE, readOnly));
         db.migrate();
         return db;
     }
@@ -187,6 +193,62 @@ public final class TenantDb implements AutoCloseable {
         } catch (SQLException e) {
             throw classify("opening a writer", e);
         }
+    }
+
+    /** Attempts of {@link #retryingBusy}, and the first and the longest wait between them. */
+    static final int BUSY_ATTEMPTS = 6;
+    static final long BUSY_FIRST_WAIT_MS = 25;
+    static final long BUSY_MAX_WAIT_MS = 1_000;
+
+    /**
+     * Runs {@code work} (one whole transaction) again when SQLite answers {@code SQLITE_BUSY} or
+     * {@code SQLITE_LOCKED}, at most {@link #BUSY_ATTEMPTS} times with a doubling, jittered wait; any
+     * other failure, and the last busy one, is thrown as it came. {@code work} must be safe to repeat:
+     * a busy transaction was rolled back and left nothing behind.
+     */
+    public static <T> T retryingBusy(java.util.function.Supplier<T> work) {
+        long wait = BUSY_FIRST_WAIT_MS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (attempt >= BUSY_ATTEMPTS || !isBusy(e)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(wait / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(wait / 2 + 1));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(ExitCode.RUNTIME, "interrupted while waiting for the database lock", ie);
+            }
+            wait = Math.min(BUSY_MAX_WAIT_MS, wait * 2);
+        }
+    }
+
+    /** {@link #retryingBusy} for work with no result. */
+    public static void retryingBusy(Runnable work) {
+        retryingBusy(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Whether {@code e} or a cause is SQLite's "database is locked" ({@code SQLITE_BUSY}, {@code SQLITE_LOCKED}, any extended code). */
+    public static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException se) {
+                int primary = se.getResultCode().code & 0xff;
+                if (primary == 5 || primary == 6) {
+                    return true;
+                }
+            }
+            String m = t.getMessage();
+            if (m != null && (m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || m.contains("database is locked"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A value from the {@code meta} table. */

@@ -98,6 +98,18 @@ class AgentCatalogTest {
     }
 
     @Test
+    void maxToolCallsPerTurn_defaultsTo100_isSetInConfig_andAProjectMayOnlyLowerIt() throws IOException {
+        assertThat(AgentCatalog.load(settings(USER), "config.yaml", null).get("coder").maxToolCallsPerTurn()).isEqualTo(100);
+        AgentSettings s = settings(USER.replace("cost_limit_usd: 2.00", "cost_limit_usd: 2.00\n    max_tool_calls_per_turn: 40"));
+        assertThat(AgentCatalog.load(s, "config.yaml", null).get("coder").maxToolCallsPerTurn()).isEqualTo(40);
+        projectFile("coder.yaml", "max_tool_calls_per_turn: 10\n");
+        assertThat(AgentCatalog.load(s, "config.yaml", project).get("coder").maxToolCallsPerTurn()).isEqualTo(10);
+        projectFile("coder.yaml", "max_tool_calls_per_turn: 5000\n");
+        assertThatThrownBy(() -> AgentCatalog.load(s, "config.yaml", project)).isInstanceOf(AirlockException.class)
+                .hasMessageContaining("max_tool_calls_per_turn");
+    }
+
+    @Test
     void projectFile_cannotChangeTheModel() throws IOException {
         projectFile("coder.yaml", "model: evil/exfiltrator\n");
         assertWidens("cannot change the model");

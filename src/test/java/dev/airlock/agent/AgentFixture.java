@@ -56,6 +56,8 @@ final class AgentFixture implements AutoCloseable {
     final PolicyEngine engine;
     final List<String> shown = new CopyOnWriteArrayList<>();
     volatile boolean answer = true;
+    /** Runs while the approver is being asked (to change the world between the diff and the write). */
+    volatile Runnable whileAsking = () -> { };
     final FieldCipher fieldCipher;
     final ContentCipher cipher;
 
@@ -102,6 +104,7 @@ final class AgentFixture implements AutoCloseable {
     Approver approver() {
         return (String line, Decision.Ask decision, boolean sandboxed) -> {
             shown.add(line);
+            whileAsking.run();
             return answer;
         };
     }

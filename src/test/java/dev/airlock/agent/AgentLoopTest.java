@@ -330,4 +330,24 @@ class AgentLoopTest {
         }
         return n;
     }
+
+    @Test
+    void toolCallsPastThePerTurnLimit_areRefused_audited_andTheModelIsTold() throws Exception {
+        f.write("a.txt", "a\n");
+        Agent limited = new Agent("coder", java.util.Optional.of(new dev.airlock.llm.ModelRef("fake", "fake-model")), "You help.",
+                Tools.ALL, false, Map.of(), List.of(), java.util.Optional.empty(), 512, 8, 3, java.util.Set.of("cli"), false, List.of("test"));
+        try (FakeModelServer server = FakeModelServer.openAi()) {
+            server.replyToolCalls(new Reply.Call("c1", "read_file", "{\"path\":\"a.txt\"}"), new Reply.Call("c2", "read_file", "{\"path\":\"a.txt\"}"))
+                    .replyToolCalls(new Reply.Call("c3", "read_file", "{\"path\":\"a.txt\"}"), new Reply.Call("c4", "read_file", "{\"path\":\"a.txt\"}"),
+                            new Reply.Call("c5", "edit_file", "{\"path\":\".env\",\"old_text\":\"A\",\"new_text\":\"b\"}"))
+                    .replyText("ok");
+            loop(server, ApprovalMode.YES).turn(newSession(), limited, "go", listener);
+            List<String> results = toolResults(server.lastRequest());
+            assertThat(results).hasSize(5);
+            assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r).contains("status=\"done\""));
+            assertThat(results.subList(3, 5)).allSatisfy(r -> assertThat(r).contains("status=\"denied\"").contains("max_tool_calls_per_turn"));
+            assertThat(f.rows("gate.action")).filteredOn(r -> r.details().path("rules").toString().contains("rate_limit.turn")).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.outcome()).isEqualTo("denied"));
+        }
+    }
 }
