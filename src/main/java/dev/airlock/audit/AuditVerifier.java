@@ -305,7 +305,10 @@ public final class AuditVerifier {
             if (uncovered > 0) {
                 long age = options.clock.millis() - minUncoveredTime;
                 String why = null;
-                if (uncovered >= options.everyRows) {
+                if (s == 0) {
+                    why = "no signed checkpoint covers any row (every tenant's first checkpoint is signed when the tenant"
+                            + " is created)";
+                } else if (uncovered >= options.everyRows) {
                     why = uncovered + " rows are not covered by a signed checkpoint (a checkpoint is due every "
                             + options.everyRows + " rows)";
                 } else if (age > options.everyMillis + VerifyOptions.GRACE_MILLIS) {

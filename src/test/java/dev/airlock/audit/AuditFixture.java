@@ -94,6 +94,36 @@ final class AuditFixture {
         };
     }
 
+    /** Gives {@code db} a fresh signing key (public half in vault_public_key) and returns its signer. */
+    static CheckpointSigner newSigner(TenantDb db) {
+        try {
+            KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            byte[] spki = kp.getPublic().getEncoded();
+            byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+            db.jdbi().useHandle(h -> h.execute("INSERT INTO vault_public_key(purpose, algorithm, public_key, created)"
+                    + " VALUES ('signing', 'Ed25519', ?, 0)", (Object) raw));
+            String keyId = SigningKey.keyId(raw);
+            return new CheckpointSigner() {
+                @Override
+                public boolean required() {
+                    return true;
+                }
+
+                @Override
+                public Optional<String> keyId() {
+                    return Optional.of(keyId);
+                }
+
+                @Override
+                public byte[] sign(byte[] message) {
+                    return AuditFixture.sign(kp.getPrivate(), message);
+                }
+            };
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] sign(PrivateKey key, byte[] message) {
         try {
             Signature s = Signature.getInstance("Ed25519");

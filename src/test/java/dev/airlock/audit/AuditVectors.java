@@ -255,7 +255,7 @@ final class AuditVectors {
             v.row(7).prevHash = forged.hash;
         }, "row-edited", 7);
         b.add("row-appended-young", "a well-chained row appended after the last checkpoint, younger than the interval"
-                + " (not detectable: rows after the last checkpoint are protected by the chain only)", v -> append(v, now - 60_000),
+                + " (not detectable within one cadence: rows after the last signed checkpoint are protected by the chain only)", v -> append(v, now - 60_000),
                 "intact", 0);
         b.custom("row-appended-old", "a well-chained row appended after the last checkpoint, verified when it is older"
                 + " than the interval and its grace (15 minutes)", v -> append(v, last), last + 15 * 60_000, EVERY_ROWS, null,
@@ -333,9 +333,23 @@ final class AuditVectors {
         b.custom("all-checkpoints-deleted-time-rule", "every checkpoint deleted; a cadence of 1,000 rows, so the time rule"
                 + " decides (rows older than 10 minutes + 1 minute of grace)", v -> v.checkpoints(List.of()),
                 now + 60 * 60_000, 1000, null, false, "rows-uncovered", 1);
-        b.custom("all-checkpoints-deleted-young", "every checkpoint deleted while the rows are young and few (not"
-                + " detectable without a witness: the window of one checkpoint interval)", v -> v.checkpoints(List.of()),
-                last + 60_000, 1000, null, false, "intact", 0);
+        b.custom("all-checkpoints-deleted-young", "every checkpoint deleted while the rows are young and fewer than the"
+                + " cadence: still a failure, a log with rows has a signed checkpoint from its creation",
+                v -> v.checkpoints(List.of()), last + 60_000, 1000, null, false, "rows-uncovered", 1);
+        b.custom("all-checkpoints-deleted-key-deleted-young", "every checkpoint and the key row deleted, chain recomputed,"
+                + " rows young", v -> {
+                    v.checkpoints(List.of());
+                    v.key = null;
+                    v.row(3).details = "{\"sha256\":\"forged\"}";
+                    v.rechain(3);
+                }, last + 60_000, 1000, null, false, "rows-uncovered", 1);
+        b.custom("all-checkpoints-unsigned-young", "chain recomputed from row 3 and every checkpoint re-made unsigned, rows"
+                + " young and fewer than the cadence", v -> {
+                    v.row(3).details = "{\"sha256\":\"forged\"}";
+                    v.rechain(3);
+                    v.checkpoints(v.table.stream().map(c -> new Checkpoint(LOG_ID, c.seq, v.row(c.seq).hash, c.time, null,
+                            null)).toList());
+                }, last + 60_000, 1000, null, false, "rows-uncovered", 1);
         b.custom("all-checkpoints-deleted-young-witnessed", "every checkpoint deleted while the rows are young and few,"
                 + " verified against the witness", v -> {
                     v.checkpoints(List.of());

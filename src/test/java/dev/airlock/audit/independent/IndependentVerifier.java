@@ -277,7 +277,7 @@ public final class IndependentVerifier {
         long uncovered = n - covered;
         if (uncovered > 0) {
             long minTime = rows.stream().filter(r -> r.seq > covered).mapToLong(Row::time).min().orElseThrow();
-            if (uncovered >= p.everyRows() || p.now() - minTime > p.everyMinutes() * 60_000L + 60_000L) {
+            if (covered == 0 || uncovered >= p.everyRows() || p.now() - minTime > p.everyMinutes() * 60_000L + 60_000L) {
                 return new Verdict("rows-uncovered", lastSigned + 1);
             }
         }
