@@ -46,7 +46,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        root.cli.err.println("airlock: audit needs a subcommand: verify, tail, show or export. Try 'airlock audit --help'.");
+        root.cli.err.println("airlock: audit needs a subcommand: verify, tail, show, export or seal. Try 'airlock audit --help'.");
         return ExitCode.USAGE.code();
     }
 
