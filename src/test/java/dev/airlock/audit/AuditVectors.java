@@ -400,6 +400,20 @@ final class AuditVectors {
         }, "checkpoint-file-edited", 0);
         b.add("checkpoint-file-not-utf8", "a byte that is not UTF-8 in the first line",
                 v -> v.file[20] = (byte) 0xff, "checkpoint-file-edited", 0);
+        b.add("checkpoint-file-bom", "a UTF-8 byte order mark before the first line", v -> v.file = concat(
+                new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, v.file), "checkpoint-file-edited", 0);
+        b.add("checkpoint-file-empty-line", "an empty line between the first and second lines", v -> {
+            List<String> l = v.fileLines();
+            l.add(1, "");
+            v.fileLines(l);
+        }, "checkpoint-file-edited", 0);
+        b.add("checkpoint-line-duplicate-member", "the first line with its hash member written twice",
+                v -> editLine(v, 0, l -> l.replaceFirst("\\{", "{\"hash\":\"" + "0".repeat(64) + "\",")),
+                "checkpoint-file-edited", 0);
+        b.add("checkpoint-line-seq-zero", "the first line's seq set to 0", v -> editLine(v, 0,
+                l -> l.replace("\"seq\":2,", "\"seq\":0,")), "checkpoint-file-edited", 0);
+        b.add("checkpoint-line-key-id-without-signature", "the first line's sig set to null, its key_id kept",
+                v -> editLine(v, 0, l -> l.replaceFirst("\"sig\":\"[^\"]*\"", "\"sig\":null")), "checkpoint-file-edited", 0);
         // the database side of the checkpoints
         b.add("newest-checkpoint-only-in-database", "the last line missing from the file (a crash before the append):"
                 + " accepted", v -> dropLine(v, 4), "intact", 0);
@@ -444,6 +458,24 @@ final class AuditVectors {
         b.add("key-id-edited", "row 12's key id changed in table and file", v -> setCheckpoint(v, 12,
                 c -> new Checkpoint(LOG_ID, c.seq(), c.hash(), c.time(), attackerFp, c.signature())),
                 "checkpoint-signature-invalid", 12);
+        b.add("signature-copied-from-another-checkpoint", "row 7's valid signature copied onto row 12's checkpoint in"
+                + " table and file", v -> {
+                    String sig7 = v.cp(7).signature;
+                    setCheckpoint(v, 12, c -> new Checkpoint(LOG_ID, c.seq(), c.hash(), c.time(), c.keyId(), sig7));
+                }, "checkpoint-signature-invalid", 12);
+        b.add("rows-prepended-row-zero", "a row with seq 0 inserted before row 1", v -> {
+            VectorLog.Row zero = new VectorLog.Row(0, v.row(1).time, "user", "forged.action", "x", "success", "{}",
+                    AuditChain.genesis(LOG_ID), "");
+            zero.rehash();
+            v.rows.add(0, zero);
+        }, "row-deleted", 1);
+        b.custom("uncovered-tail-edited-young", "rows appended by a locked process, then one of them edited and re-chained"
+                + " within the cadence (not detectable: protected by the chain only, for one cadence)", v -> {
+                    append(v, last);
+                    append(v, last);
+                    v.row(20).details = "{\"edited\":true}";
+                    v.rechain(20);
+                }, last + 60_000, EVERY_ROWS, null, false, "intact", 0);
         // keys
         b.add("key-row-missing", "the tenant's signing key row deleted", v -> v.key = null, "key-missing", 0);
         b.add("key-row-invalid", "the signing key row's algorithm changed", v -> v.key.algorithm = "X25519", "key-invalid", 0);
