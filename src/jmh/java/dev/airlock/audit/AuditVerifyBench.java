@@ -92,6 +92,18 @@ public class AuditVerifyBench {
         TenantDb db = TenantDb.open(TenantName.of("bench"), file, true);
         String logId = UUID.randomUUID().toString();
         db.jdbi().useHandle(h -> h.execute("INSERT INTO meta(key, value) VALUES ('log_id', ?)", logId));
+        // Checkpoints are signed, as every tenant's are: the verifier checks each signature.
+        java.security.KeyPair kp;
+        try {
+            kp = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] spki = kp.getPublic().getEncoded();
+        byte[] rawKey = java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO vault_public_key(purpose, algorithm, public_key, created)"
+                + " VALUES ('signing', 'Ed25519', ?, 0)", (Object) rawKey));
+        String keyId = SigningKey.keyId(rawKey);
         AuditChain chain = new AuditChain();
         StringBuilder lines = new StringBuilder();
         try (Connection c = transactional(db.openWriterConnection());
@@ -122,12 +134,14 @@ public class AuditVerifyBench {
                 ins.setString(9, hash);
                 ins.executeUpdate();
                 if (checkpoint) {
-                    Checkpoint k = new Checkpoint(logId, seq, hash, time, null, null);
+                    String sig = java.util.Base64.getEncoder().encodeToString(
+                            sign(kp.getPrivate(), new Checkpoint(logId, seq, hash, time, null, null).signedBytes()));
+                    Checkpoint k = new Checkpoint(logId, seq, hash, time, keyId, sig);
                     cp.setLong(1, seq);
                     cp.setLong(2, time);
                     cp.setString(3, hash);
-                    cp.setString(4, null);
-                    cp.setString(5, null);
+                    cp.setString(4, keyId);
+                    cp.setString(5, sig);
                     cp.executeUpdate();
                     lines.append(k.toLine()).append('\n');
                 }
@@ -137,6 +151,17 @@ public class AuditVerifyBench {
         }
         Files.writeString(checkpointFile, lines, StandardCharsets.UTF_8);
         return db;
+    }
+
+    private static byte[] sign(java.security.PrivateKey key, byte[] message) {
+        try {
+            java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+            s.initSign(key);
+            s.update(message);
+            return s.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void check(TenantDb db, Path checkpointFile, int rows) {

@@ -34,6 +34,12 @@ public interface AuditLog extends AutoCloseable {
      */
     <T> T appendWith(AuditEvent event, StateChange<T> change);
 
+    /**
+     * Writes a checkpoint over every row so far, now (signed when the key is available in this
+     * process). Logs that keep no checkpoints of their own (test doubles, views) do nothing.
+     */
+    default void checkpoint() {}
+
     /** Writes a checkpoint if rows were appended since the last one, then stops the writer. */
     @Override
     void close();

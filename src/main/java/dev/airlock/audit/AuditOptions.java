@@ -14,6 +14,7 @@ public final class AuditOptions {
     final Clock clock;
     final TextFilter detailsFilter;
     final @Nullable CheckpointSigner signer;
+    final java.util.List<String> witnesses;
 
     private AuditOptions(Builder b) {
         this.checkpointEveryRows = b.checkpointEveryRows;
@@ -21,6 +22,7 @@ public final class AuditOptions {
         this.clock = b.clock;
         this.detailsFilter = b.detailsFilter;
         this.signer = b.signer;
+        this.witnesses = java.util.List.copyOf(b.witnesses);
     }
 
     public static Builder builder() {
@@ -37,11 +39,13 @@ public final class AuditOptions {
         private Clock clock = Clock.systemUTC();
         private TextFilter detailsFilter = TextFilter.identity();
         private @Nullable CheckpointSigner signer;
+        private final java.util.List<String> witnesses = new java.util.ArrayList<>();
 
         private Builder() {}
 
         /** Takes the checkpoint cadence from the {@code audit:} config section. */
         public Builder settings(AuditSettings s) {
+            s.witness().forEach(this::witness);
             return checkpointEveryRows(s.checkpointEveryRows()).checkpointInterval(Duration.ofMinutes(s.checkpointEveryMinutes()));
         }
 
@@ -74,6 +78,21 @@ public final class AuditOptions {
 
         public Builder signer(CheckpointSigner signer) {
             this.signer = Objects.requireNonNull(signer);
+            return this;
+        }
+
+        /**
+         * Also appends every checkpoint line to {@code witness}: an absolute file path (created 0600
+         * if missing) or {@code syslog}. A witness that cannot be written is logged, never fatal: the
+         * checkpoint is already durable in the database and the checkpoint file.
+         */
+        public Builder witness(String witness) {
+            if (!(witness.equals(AuditSettings.SYSLOG) || java.nio.file.Path.of(witness).isAbsolute())) {
+                throw new IllegalArgumentException("a witness is 'syslog' or an absolute file path, got '" + witness + "'");
+            }
+            if (!witnesses.contains(witness)) {
+                witnesses.add(witness);
+            }
             return this;
         }
 

@@ -52,6 +52,7 @@ final class AuditWriter implements AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BATCH = 4_096;
     private static final Request CLOSE = new Request(AuditEvent.builder("close").build(), null);
+    private static final AuditEvent CHECKPOINT_NOW = AuditEvent.builder("checkpoint").build();
 
     private final TenantDb db;
     private final Path checkpointFile;
@@ -72,6 +73,8 @@ final class AuditWriter implements AuditLog {
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean closing;
+    // Set by the writer thread while it writes a checkpoint someone asked for (reason "seal").
+    private boolean forcing;
     // Group-commit statistics for the benchmarks (src/jmh): written by the writer thread only.
     private volatile long batchCommits;
     private volatile long batchRows;
@@ -198,6 +201,21 @@ final class AuditWriter implements AuditLog {
         return new Outcome(r.record, r.result);
     }
 
+    /**
+     * Writes a checkpoint over every row so far, now, signed when this process holds the key (or
+     * seals the newest unsigned one); nothing when the last checkpoint already covers everything.
+     * The tenant's first checkpoint is written this way when the tenant is created.
+     */
+    @Override
+    public void checkpoint() {
+        if (closing) {
+            throw new AuditException(ExitCode.RUNTIME, "the audit log of tenant '" + db.tenant() + "' is closed");
+        }
+        Request r = new Request(CHECKPOINT_NOW, null);
+        queue.add(r);
+        await(r);
+    }
+
     @Override
     public void close() {
         if (closing) {
@@ -234,18 +252,34 @@ final class AuditWriter implements AuditLog {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean close = batch.remove(CLOSE);
+                List<Request> forced = new ArrayList<>();
+                batch.removeIf(r -> r.event == CHECKPOINT_NOW && forced.add(r));
                 if (!batch.isEmpty()) {
                     commit(batch);
+                }
+                if (!forced.isEmpty()) {
+                    // The same rule as a close: everything so far is covered, by a signed checkpoint if possible.
+                    forcing = true;
+                    @Nullable Throwable failure = checkpointIfDue(true);
+                    forcing = false;
+                    for (Request r : forced) {
+                        r.failure = failure;
+                        r.done.complete(null);
+                    }
                 }
                 if (close) {
                     // Anything that raced in behind the close marker is still written.
                     batch.clear();
                     queue.drainTo(batch);
                     batch.remove(CLOSE);
+                    batch.removeIf(r -> r.event == CHECKPOINT_NOW && forced.add(r));
                     if (!batch.isEmpty()) {
                         commit(batch);
                     }
                     checkpointIfDue(true);
+                    for (Request r : forced) {
+                        r.done.complete(null);
+                    }
                     break;
                 }
             }
@@ -382,6 +416,8 @@ final class AuditWriter implements AuditLog {
             reason = "seal";
         } else if (pending >= options.checkpointEveryRows) {
             reason = "rows";
+        } else if (closing && forcing) {
+            reason = "seal";
         } else if (closing) {
             reason = "close";
         } else if (options.clock.millis() - firstUncoveredTime(lastSeq + 1) >= options.checkpointInterval.toMillis()) {
@@ -419,23 +455,25 @@ final class AuditWriter implements AuditLog {
         }
     }
 
-    /** A time- or close-triggered checkpoint in its own transaction. */
-    private void checkpointIfDue(boolean closing) {
+    /** A time- or close-triggered checkpoint in its own transaction; returns what went wrong, if anything. */
+    private @Nullable Throwable checkpointIfDue(boolean closing) {
         Checkpoint cp;
         try {
             begin();
             cp = checkpointRowIfDue(readHead(), closing);
             if (cp == null) {
                 rollbackQuietly();
-                return;
+                return null;
             }
             commitTx();
         } catch (Throwable t) {
             rollbackQuietly();
             LOG.warn("audit checkpoint for tenant {} failed: {}", db.tenant(), t.toString());
-            return;
+            return new AuditException(ExitCode.RUNTIME, "could not write an audit checkpoint for tenant '" + db.tenant()
+                    + "' (" + db.classify("checkpointing", t).getMessage() + ")", t);
         }
         writeCheckpointLine(cp);
+        return null;
     }
 
     private void writeCheckpointLine(Checkpoint cp) {
@@ -445,6 +483,7 @@ final class AuditWriter implements AuditLog {
             // The checkpoint is durable in the database; verify reports the file's absence or lag.
             LOG.error("could not append checkpoint {} to {}: {}", cp.seq(), checkpointFile, e.toString());
         }
+        Witness.appendAll(options.witnesses, cp);
     }
 
     /**
@@ -457,20 +496,20 @@ final class AuditWriter implements AuditLog {
                     "SELECT seq, time, hash, key_id, signature FROM audit_checkpoint ORDER BY seq")
                     .map((rs, ctx) -> new Checkpoint(logId, rs.getLong(1), rs.getString(3), rs.getLong(2),
                             rs.getString(4), rs.getString(5))).list());
-            List<String> lines = CheckpointFile.readLines(checkpointFile);
-            if (lines == null) {
+            CheckpointFile.Contents contents = CheckpointFile.read(checkpointFile);
+            if (contents == null) {
                 if (inDb.isEmpty()) {
                     CheckpointFile.create(checkpointFile);
                 }
                 return;
             }
-            boolean torn = !lines.isEmpty() && lines.get(lines.size() - 1).endsWith("\u0000torn");
-            List<String> whole = torn ? lines.subList(0, lines.size() - 1) : lines;
+            boolean torn = contents.torn();
+            List<@Nullable String> whole = contents.lines();
             if (whole.size() != inDb.size() - 1) {
                 return;
             }
             for (int i = 0; i < whole.size(); i++) {
-                if (!whole.get(i).equals(inDb.get(i).toLine())) {
+                if (!inDb.get(i).toLine().equals(whole.get(i))) {
                     return;
                 }
             }
@@ -478,6 +517,7 @@ final class AuditWriter implements AuditLog {
                 truncateTornLine();
             }
             CheckpointFile.append(checkpointFile, inDb.get(inDb.size() - 1));
+            Witness.appendAll(options.witnesses, inDb.get(inDb.size() - 1));
             LOG.info("appended checkpoint {} to {} after an interrupted write", inDb.get(inDb.size() - 1).seq(), checkpointFile);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not reconcile {}: {}", checkpointFile, e.toString());

@@ -54,6 +54,10 @@ public record Checkpoint(String logId, long seq, String hash, long time, @Nullab
                     || !(n.path("sig").isTextual() || n.path("sig").isNull())) {
                 return Optional.empty();
             }
+            if (n.get("seq").asLong() < 1 || !AuditVerifier.isHex64(n.get("hash").asText())
+                    || n.get("key_id").isNull() != n.get("sig").isNull()) {
+                return Optional.empty();
+            }
             Checkpoint c = new Checkpoint(n.get("log_id").asText(), n.get("seq").asLong(), n.get("hash").asText(),
                     n.get("time").asLong(), n.get("key_id").isNull() ? null : n.get("key_id").asText(),
                     n.get("sig").isNull() ? null : n.get("sig").asText());
@@ -62,6 +66,16 @@ public record Checkpoint(String logId, long seq, String hash, long time, @Nullab
         } catch (java.io.IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether this is a checkpoint Airlock could have written: seq ≥ 1, hex hash, key id and signature both or neither. */
+    boolean wellFormed() {
+        return seq >= 1 && AuditVerifier.isHex64(hash) && (keyId == null) == (signature == null);
+    }
+
+    /** Whether it carries a signature. */
+    boolean signed() {
+        return signature != null;
     }
 
     private static void nullable(StringBuilder b, @Nullable String s) {

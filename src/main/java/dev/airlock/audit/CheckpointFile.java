@@ -41,17 +41,43 @@ final class CheckpointFile {
         }
     }
 
-    /** The raw lines, or null when the file does not exist. */
-    static List<String> readLines(Path file) throws IOException {
+    /**
+     * A checkpoint file split at {@code '\n'} bytes: the complete lines (decoded strictly as UTF-8,
+     * null where a line is not valid UTF-8) and the torn tail, the bytes after the last newline
+     * (empty when the file ends with a newline).
+     */
+    record Contents(List<@org.jspecify.annotations.Nullable String> lines, byte[] tornTail) {
+        boolean torn() {
+            return tornTail.length > 0;
+        }
+    }
+
+    /** The file's lines and torn tail, or null when the file does not exist. */
+    static @org.jspecify.annotations.Nullable Contents read(Path file) throws IOException {
+        byte[] all;
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            List<String> lines = new ArrayList<>(text.lines().toList());
-            if (!text.isEmpty() && !text.endsWith("\n")) {
-                // A torn final line (crash mid-append) is reported by the verifier like any other bad line.
-                lines.set(lines.size() - 1, lines.get(lines.size() - 1) + "\u0000torn");
-            }
-            return lines;
+            all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
+            return null;
+        }
+        List<@org.jspecify.annotations.Nullable String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == '\n') {
+                lines.add(utf8(all, start, i));
+                start = i + 1;
+            }
+        }
+        return new Contents(lines, java.util.Arrays.copyOfRange(all, start, all.length));
+    }
+
+    private static @org.jspecify.annotations.Nullable String utf8(byte[] b, int from, int to) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, from, to - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
     }

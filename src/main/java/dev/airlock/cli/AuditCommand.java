@@ -4,9 +4,11 @@ import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditExporter;
 import dev.airlock.audit.AuditReader;
 import dev.airlock.audit.AuditRecord;
+import dev.airlock.audit.AuditSettings;
 import dev.airlock.audit.AuditVerifier;
 import dev.airlock.audit.ExportContext;
 import dev.airlock.audit.ExportFormat;
+import dev.airlock.audit.VerifyOptions;
 import dev.airlock.audit.VerifyReport;
 import dev.airlock.home.AirlockException;
 import dev.airlock.home.AirlockHome;
@@ -44,7 +46,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        root.cli.err.println("airlock: audit needs a subcommand: verify, tail, show or export. Try 'airlock audit --help'.");
+        root.cli.err.println("airlock: audit needs a subcommand: verify, tail, show, export or seal. Try 'airlock audit --help'.");
         return ExitCode.USAGE.code();
     }
 
@@ -53,15 +55,35 @@ final class AuditCommand implements Callable<Integer> {
         @ParentCommand
         AuditCommand parent;
 
+        @Option(names = "--witness", paramLabel = "FILE",
+                description = "Also check the log against a witness file (audit.witness): every checkpoint it saw must match the chain. Repeatable.")
+        List<Path> witnesses = new java.util.ArrayList<>();
+
+        @Option(names = "--fingerprint", paramLabel = "FP",
+                description = "Pin the tenant's signing key: fail unless its fingerprint (as 'airlock identity show' prints it) is FP.")
+        @Nullable String fingerprint;
+
         @Override
         public Integer call() {
+            VerifyOptions.Builder b = VerifyOptions.builder();
+            if (fingerprint != null) {
+                try {
+                    b.fingerprint(fingerprint);
+                } catch (IllegalArgumentException e) {
+                    throw AirlockException.usage("--fingerprint: " + e.getMessage());
+                }
+            }
+            witnesses.forEach(w -> b.witness(w.toAbsolutePath()));
             Session s = parent.root.session();
-            TenantDb db = s.db();
-            VerifyReport r = AuditVerifier.verify(db, s.tenants().checkpointFile(s.tenantName()),
-                    s.checkpointVerifier(s.tenantName()));
+            VerifyReport r = AuditVerifier.verify(s.db(), s.tenants().checkpointFile(s.tenantName()), options(s, b));
             print(parent.root, r);
             return r.intact() ? 0 : ExitCode.INTEGRITY.code();
         }
+    }
+
+    /** The cadence the log was written under (from the config) and this session's clock. */
+    static VerifyOptions options(Session s, VerifyOptions.Builder b) {
+        return b.settings(s.config().section("audit", AuditSettings.class)).clock(s.clock()).build();
     }
 
     static void print(RootCommand root, VerifyReport r) {
@@ -100,7 +122,7 @@ final class AuditCommand implements Callable<Integer> {
             s.unlock(s.tenantName()); // its own audit row; the closing checkpoint is signed and covers it
             s.release(s.tenantName());
             VerifyReport r = AuditVerifier.verify(s.db(), s.tenants().checkpointFile(s.tenantName()),
-                    s.checkpointVerifier(s.tenantName()));
+                    options(s, VerifyOptions.builder()));
             print(parent.root, r);
             return r.intact() ? 0 : ExitCode.INTEGRITY.code();
         }

@@ -441,6 +441,7 @@ final class Session implements AutoCloseable {
                     .detail("log_id", db.meta("log_id").orElse("")).build());
             recordConfigChange(name, log);
             createVault(name, password);
+            log.checkpoint(); // the tenant's first checkpoint, signed: a fresh tenant always has one
         } catch (RuntimeException e) {
             // A tenant without its creation row or its vault would be half made: remove it whole.
             try {

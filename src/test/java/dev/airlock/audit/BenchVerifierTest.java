@@ -33,12 +33,20 @@ class BenchVerifierTest {
         String logId = UUID.randomUUID().toString();
         db.jdbi().useHandle(h -> h.execute("INSERT INTO meta(key, value) VALUES ('log_id', ?)", logId));
         cpFile = dir.resolve("audit.checkpoints");
+        // The tenant's signing key, as the vault stores its public half: every checkpoint is signed.
+        java.security.KeyPair kp = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] spki = kp.getPublic().getEncoded();
+        byte[] rawKey = java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO vault_public_key(purpose, algorithm, public_key, created)"
+                + " VALUES ('signing', 'Ed25519', ?, 0)", (Object) rawKey));
+        String keyId = SigningKey.keyId(rawKey);
         StringBuilder lines = new StringBuilder();
         AuditChain chain = new AuditChain();
         try (Connection c = transactional(db.openWriterConnection());
                 PreparedStatement ins = c.prepareStatement("INSERT INTO audit(seq, time, actor, action, target, outcome,"
                         + " details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement cp = c.prepareStatement("INSERT INTO audit_checkpoint(seq, time, hash) VALUES (?, ?, ?)")) {
+                PreparedStatement cp = c.prepareStatement("INSERT INTO audit_checkpoint(seq, time, hash, key_id, signature)"
+                        + " VALUES (?, ?, ?, ?, ?)")) {
             String prev = AuditChain.genesis(logId);
             for (int seq = 1; seq <= ROWS; seq++) {
                 long time = 1_780_000_000_000L + seq;
@@ -50,11 +58,15 @@ class BenchVerifierTest {
                 }
                 ins.executeUpdate();
                 if (seq % 1000 == 0) {
+                    byte[] message = new Checkpoint(logId, seq, hash, time, null, null).signedBytes();
+                    String sig = java.util.Base64.getEncoder().encodeToString(AuditFixture.sign(kp.getPrivate(), message));
                     cp.setLong(1, seq);
                     cp.setLong(2, time);
                     cp.setString(3, hash);
+                    cp.setString(4, keyId);
+                    cp.setString(5, sig);
                     cp.executeUpdate();
-                    lines.append(new Checkpoint(logId, seq, hash, time, null, null).toLine()).append('\n');
+                    lines.append(new Checkpoint(logId, seq, hash, time, keyId, sig).toLine()).append('\n');
                 }
                 prev = hash;
             }

@@ -43,7 +43,7 @@ class BenchWriterTest {
     void concurrentAppends_areChainedFilteredAndVerify() throws Exception {
         TenantDb db = open();
         ConcurrentLinkedQueue<AuditRecord> acked = new ConcurrentLinkedQueue<>();
-        AuditOptions options = AuditOptions.builder().checkpointEveryRows(50)
+        AuditOptions options = AuditOptions.builder().checkpointEveryRows(50).signer(AuditFixture.newSigner(db))
                 .detailsFilter(t -> t.replace("hunter2", "[REDACTED]")).build();
         try (AuditLog log = AuditLogs.open(db, dir.resolve("audit.checkpoints"), options)) {
             List<Thread> threads = new ArrayList<>();
@@ -76,7 +76,8 @@ class BenchWriterTest {
     @Test
     void detailsWithoutCanonicalForm_failTheAction_andWriteNothing() throws Exception {
         TenantDb db = open();
-        try (AuditLog log = AuditLogs.open(db, dir.resolve("audit.checkpoints"), AuditOptions.builder().build())) {
+        try (AuditLog log = AuditLogs.open(db, dir.resolve("audit.checkpoints"),
+                AuditOptions.builder().signer(AuditFixture.newSigner(db)).build())) {
             log.append(AuditEvent.builder("tenant.create").build());
             assertThatThrownBy(() -> log.appendWith(AuditEvent.builder("config.change").detail("bad", new Object()).build(),
                     h -> h.execute("INSERT INTO meta(key, value) VALUES ('changed', 'yes')")))

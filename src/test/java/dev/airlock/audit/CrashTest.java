@@ -37,7 +37,7 @@ class CrashTest {
 
     @Test
     void sigkill_losesNoAcknowledgedRowAndLeavesAVerifiableLog() throws Exception {
-        new AuditFixture(dir); // creates the database, log id and checkpoint file
+        AuditFixture.created(dir); // creates the database, log id, key, checkpoint file and first checkpoint
         Random random = new Random(20261122L);
         Map<Long, String> acked = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {

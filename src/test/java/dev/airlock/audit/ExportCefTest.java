@@ -60,7 +60,7 @@ class ExportCefTest {
         AuditRecord r = ExportGoldenTest.sampleRows().get(0);
         Cef cef = Cef.parse(export(ExportFormat.CEF, List.of(r)).strip());
         assertThat(cef.extension()).containsEntry("rt", "1763781600000")
-                .containsEntry("dvchost", "airlock-host-1").containsEntry("cs5", "log-7f3a")
+                .containsEntry("dvchost", "airlock-host-1").containsEntry("cs5", "7f3a9c2e-1d4b-4e6f-8a0c-5b7d9e1f3a2c")
                 .containsEntry("cs6", "ops").containsEntry("msg", "user:alice tenant.create tenant:ops: success");
     }
 }

@@ -22,15 +22,16 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Each format's output for the sample rows in {@code audit/export/rows.jsonl} is exactly its golden
- * file {@code audit/export/<format>.golden}. The sample hashes are fixed sample values, not
- * computed by the chain rule: exporters copy hashes, they do not check them.
+ * file {@code audit/export/<format>.golden}. The sample rows are one real chain of their log id
+ * ({@code DocExamplesTest} holds that, so the examples in {@code docs/audit-export.md} verify),
+ * although exporters copy hashes and never check them.
  *
  * <p>On a mismatch the actual output is written to {@code target/export-golden-actual/} so a
  * reviewer can diff it; a golden file is only ever changed by hand after that review.
  */
 class ExportGoldenTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final ExportContext CONTEXT = new ExportContext("ops", "log-7f3a", "airlock-host-1", "0.1.0");
+    static final ExportContext CONTEXT = new ExportContext("ops", "7f3a9c2e-1d4b-4e6f-8a0c-5b7d9e1f3a2c", "airlock-host-1", "0.1.0");
 
     @TestFactory
     Stream<DynamicTest> eachFormatWritesExactlyItsGoldenFile() {

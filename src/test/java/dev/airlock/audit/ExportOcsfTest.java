@@ -56,7 +56,7 @@ class ExportOcsfTest {
         assertThat(n.at("/metadata/product/name").asText()).isEqualTo("Airlock");
         assertThat(n.at("/metadata/product/version").asText()).isEqualTo("0.1.0");
         assertThat(n.at("/metadata/log_name").asText()).isEqualTo("audit");
-        assertThat(n.at("/metadata/uid").asText()).isEqualTo("log-7f3a:9");
+        assertThat(n.at("/metadata/uid").asText()).isEqualTo("7f3a9c2e-1d4b-4e6f-8a0c-5b7d9e1f3a2c:9");
         assertThat(n.at("/api/service/name").asText()).isEqualTo("airlock");
         assertThat(n.at("/resources/0/uid").asText()).isEqualTo("tenant:ops");
         assertThat(n.at("/time").isIntegralNumber()).as("time is epoch ms as a number").isTrue();

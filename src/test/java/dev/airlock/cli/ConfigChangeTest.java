@@ -33,9 +33,10 @@ class ConfigChangeTest {
         CliRunner defaults = CliRunner.in(temp.resolve("a"));
         defaults.ok("init");
         List<JsonNode> before = rows(defaults);
-        // default cadence (1,000 rows): the only checkpoint of init is the one written on close
+        // default cadence (1,000 rows): the only checkpoint of init is the tenant's first, written (signed,
+        // reason "seal") as soon as its key exists; nothing is left for the closing checkpoint to cover
         assertThat(actions(before, "audit.checkpoint")).extracting(r -> r.get("details").get("reason").asText())
-                .containsExactly("close");
+                .containsExactly("seal");
 
         CliRunner everyRow = CliRunner.in(temp.resolve("b"));
         Files.createDirectories(everyRow.configFile().getParent());

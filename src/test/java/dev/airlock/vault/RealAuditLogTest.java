@@ -11,7 +11,6 @@ import dev.airlock.audit.AuditLogs;
 import dev.airlock.audit.AuditOptions;
 import dev.airlock.audit.AuditReader;
 import dev.airlock.audit.AuditRecord;
-import dev.airlock.audit.AuditVerifier;
 import dev.airlock.home.ExitCode;
 import dev.airlock.store.TenantDb;
 import dev.airlock.store.TenantName;
@@ -78,7 +77,7 @@ class RealAuditLogTest {
             assertThat(rows).allSatisfy(r -> assertThat(r.details()).doesNotContain(value));
         }
         try (Opened o = open()) {
-            assertThat(AuditVerifier.verify(o.db(), dir.resolve("audit.checkpoints")).intact()).isTrue();
+            assertThat(SealedAudit.verify(o.db(), dir.resolve("audit.checkpoints"), "pw").intact()).isTrue();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -144,7 +143,7 @@ class RealAuditLogTest {
             assertThat(rows(o.db()).stream().filter(r -> r.action().equals("vault.secret.set"))).hasSize(4 * perWriter);
         }
         try (Opened o = open()) {
-            assertThat(AuditVerifier.verify(o.db(), dir.resolve("audit.checkpoints")).intact()).isTrue();
+            assertThat(SealedAudit.verify(o.db(), dir.resolve("audit.checkpoints"), "pw").intact()).isTrue();
         }
     }
 }

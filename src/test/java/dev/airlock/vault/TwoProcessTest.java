@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditLogs;
 import dev.airlock.audit.AuditOptions;
-import dev.airlock.audit.AuditVerifier;
 import dev.airlock.store.TenantDb;
 import dev.airlock.store.TenantName;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +69,9 @@ class TwoProcessTest {
                     }
                 }
             }
-            assertThat(AuditVerifier.verify(db, dir.resolve("audit.checkpoints")).intact()).isTrue();
+        }
+        try (TenantDb db = TenantDb.open(TenantName.of("acme"), dir.resolve("airlock.db"), false)) {
+            assertThat(SealedAudit.verify(db, dir.resolve("audit.checkpoints"), "two-process-pw").intact()).isTrue();
         }
     }
 }
