@@ -140,17 +140,17 @@ public final class Tools {
     public Result call(Agent agent, ToolCall call) {
         String tool = call.name();
         if (!ALL.contains(tool) || !agent.tools().contains(tool) || agent.permission(tool) == AgentDefinition.Permission.DENY) {
-            return new Result(tool, "invalid", "there is no tool '" + tool + "' for this agent; available: "
+            return invalid(agent, tool, "there is no tool '" + tool + "' for this agent; available: "
                     + String.join(", ", specs(agent).stream().map(ToolSpec::name).toList()));
         }
         JsonNode args;
         try {
             args = JSON.readTree(call.argumentsJson().isBlank() ? "{}" : call.argumentsJson());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return new Result(tool, "invalid", "the arguments are not JSON: " + e.getOriginalMessage());
+            return invalid(agent, tool, "the arguments are not JSON: " + e.getOriginalMessage());
         }
         if (args == null || !args.isObject()) {
-            return new Result(tool, "invalid", "the arguments must be a JSON object");
+            return invalid(agent, tool, "the arguments must be a JSON object");
         }
         try {
             return switch (tool) {
@@ -164,8 +164,21 @@ public final class Tools {
                 default -> throw new IllegalStateException(tool);
             };
         } catch (BadArguments e) {
-            return new Result(tool, "invalid", e.getMessage());
+            return invalid(agent, tool, e.getMessage());
         }
+    }
+
+    /**
+     * A call the model got wrong: refused through the gate, so that it is an audit row like every
+     * other refusal (rule {@code tools.invalid_arguments}); the model is told what to fix.
+     */
+    private Result invalid(Agent agent, String tool, String message) {
+        String name = tool.length() > 64 ? tool.substring(0, 64) + "…" : tool;
+        Decision d = new Decision.Deny(List.of("invalid arguments: " + message + " (rule tools.invalid_arguments)"),
+                List.of(new MatchedRule("tools.invalid_arguments", Verdict.DENY, null, "builtin")), List.of());
+        gate.perform(new ActionRequest("agent:" + agent.name(), agent.name(), name, "tool:" + name, name + " (invalid arguments)",
+                Map.of(), d, mode, limits(agent, ALL.contains(tool) ? tool : READ_FILE)), () -> "");
+        return new Result(tool, "invalid", message);
     }
 
     private Result readFile(Agent agent, JsonNode args) {
@@ -691,11 +704,11 @@ public final class Tools {
         if (egress == null) {
             return new Result(HTTP_GET, "failed", "network access is not available in this session");
         }
-        Decision d = engine.checkUrl(uri, agent.name());
+        Decision d = EgressGate.modelDecision(engine, uri, agent.name());
         String target = "url:" + uri.getScheme() + "://" + uri.getHost() + (uri.getRawPath() == null ? "" : uri.getRawPath());
         return act(agent, HTTP_GET, target, HTTP_GET + " " + target.substring(4), Map.of("host", String.valueOf(uri.getHost())), d, () -> {
             HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30)).build();
-            HttpResponse<java.io.InputStream> resp = egress.send("agent:" + agent.name(), agent.name(), req,
+            HttpResponse<java.io.InputStream> resp = egress.sendForModel("agent:" + agent.name(), agent.name(), req,
                     HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
             try (var in = resp.body()) {

@@ -68,10 +68,36 @@ public final class EgressGate {
      */
     public <T> HttpResponse<T> send(String actor, String agent, HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
+        return send(actor, agent, request, body, false);
+    }
+
+    /**
+     * {@link #send} for a request a model asked for: every hop is also held to
+     * {@link #modelDecision}, so neither the URL nor a redirect reaches the host's loopback or a
+     * private address that the allow-list does not name. A hop that would need an approval is
+     * refused: nobody can be asked in the middle of a request.
+     */
+    public <T> HttpResponse<T> sendForModel(String actor, String agent, HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        return send(actor, agent, request, body, true);
+    }
+
+    /**
+     * The policy's decision on a URL a model asked for: {@link PolicyEngine#checkUrl}, where the
+     * host's loopback and private address literals are not implied (listed, or asked about when no
+     * allow-list is configured; denied when one is).
+     */
+    public static Decision modelDecision(PolicyEngine engine, URI uri, String agent) {
+        Decision d = engine.checkUrl(uri, agent);
+        return uri.getHost() == null ? d : EgressRule.forModel(engine, d, uri.getHost());
+    }
+
+    private <T> HttpResponse<T> send(String actor, String agent, HttpRequest request, HttpResponse.BodyHandler<T> body,
+            boolean forModel) throws IOException, InterruptedException {
         Objects.requireNonNull(request);
         HttpRequest current = request;
         for (int hop = 0; ; hop++) {
-            check(actor, agent, current);
+            check(actor, agent, current.method(), current.uri(), forModel && hop > 0, forModel);
             HttpResponse<T> response = client.send(current, body);
             recordResponse(actor, current, response);
             int status = response.statusCode();
@@ -111,18 +137,28 @@ public final class EgressGate {
      * @throws EgressRefused when the host is not allowed
      */
     public void preflight(String actor, String agent, String method, URI uri) {
-        check(actor, agent, method, uri);
+        check(actor, agent, method, uri, false, false);
     }
 
-    private void check(String actor, String agent, HttpRequest request) {
-        check(actor, agent, request.method(), request.uri());
-    }
-
-    private void check(String actor, String agent, String method, URI uri) {
+    /**
+     * Decides and records one hop. {@code forModel}: the model's rule applies; {@code redirect}: the
+     * hop was not approved by anyone, so what the model's rule would ask about is refused (the first
+     * hop was approved by the gate before {@link #sendForModel} was called).
+     */
+    private void check(String actor, String agent, String method, URI uri, boolean redirect, boolean forModel) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Decision d = (scheme.equals("http") || scheme.equals("https")) ? engine.checkUrl(uri, agent)
                 : new Decision.Deny(java.util.List.of("only http and https leave Airlock, not '" + scheme + "'"),
                         java.util.List.of(), java.util.List.of());
+        if (forModel && uri.getHost() != null) {
+            Decision model = EgressRule.forModel(engine, d, uri.getHost());
+            if (model instanceof Decision.Deny || redirect && model instanceof Decision.Ask) {
+                d = new Decision.Deny(model.reasons(), model.rules(), model.commands());
+            } else if (model instanceof Decision.Ask && !(d instanceof Decision.Ask)) {
+                // approved by the gate before the first hop: the approval stands for this host
+                d = new Decision.Allow(model.reasons(), model.rules(), model.commands());
+            }
+        }
         String outcome = switch (d) {
             case Decision.Allow a -> "approved";
             case Decision.Ask a -> "refused";

@@ -75,6 +75,38 @@ final class EgressRule {
         return new EgressRule(engine, agent, namedHosts, ports, InetAddress::getAllByName);
     }
 
+    /**
+     * The policy's decision on a request a model asked for ({@code http_get}, and each redirect it
+     * leads to), tightened as for a sandboxed command: the host's loopback, and an address literal in
+     * a private, link-local, shared or reserved range, is not implied for a model. Unless the host is
+     * listed in {@code allowed_domains} it is denied when an allow-list is configured (the list is
+     * the user's whole answer) and asked about otherwise.
+     */
+    static Decision forModel(PolicyEngine engine, Decision policy, String rawHost) {
+        if (policy instanceof Decision.Deny) {
+            return policy;
+        }
+        String host = normalize(rawHost);
+        boolean local = isLoopbackName(host);
+        if (!local && (host.matches("[0-9.]+") || host.contains(":"))) {
+            try {
+                local = special(InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                local = true; // an address literal Java cannot read is nothing a model may reach
+            }
+        }
+        if (!local || engine.egress().lists(host)) {
+            return policy;
+        }
+        String reason = host + " is this machine or a private network, which a model's request reaches only when"
+                + " it is listed in policy.egress.allowed_domains (rule egress.model_local)";
+        dev.airlock.policy.MatchedRule rule = new dev.airlock.policy.MatchedRule("egress.model_local",
+                dev.airlock.policy.Verdict.DENY, null, "builtin");
+        boolean askRegime = engine.egress().checkHost("airlock-probe.invalid") instanceof Decision.Ask;
+        return askRegime ? new Decision.Ask(List.of(reason), List.of(rule), List.of())
+                : new Decision.Deny(List.of(reason), List.of(rule), List.of());
+    }
+
     /** Whether a command may open a TCP connection to {@code rawHost}:{@code port}. */
     Verdict decide(String rawHost, int port) {
         String host = normalize(rawHost);

@@ -108,7 +108,11 @@ class ToolsTest {
         Tools.Result r = f.tools(ApprovalMode.YES).call(coder(), call("edit_file", "{\"path\":\"a.txt\",\"old_text\":\"x\",\"new_text\":\"y\"}"));
         assertThat(r.status()).isEqualTo("invalid");
         assertThat(r.text()).contains("more than once");
-        assertThat(f.rows("gate.action")).isEmpty();
+        assertThat(f.rows("gate.action")).hasSize(4).allSatisfy(r -> {
+            assertThat(r.outcome()).isEqualTo("denied");
+            assertThat(r.details().path("rules").toString()).contains("tools.invalid_arguments");
+        });
+        assertThat(f.rows("gate.action.finish")).isEmpty();
     }
 
     @Test
@@ -178,7 +182,7 @@ class ToolsTest {
     }
 
     @Test
-    void badArguments_goBackToTheModel_andNothingRuns() {
+    void badArguments_goBackToTheModel_nothingRuns_andEachIsARefusalOnTheRecord() {
         Tools tools = f.tools(ApprovalMode.YES);
         assertThat(tools.call(coder(), call("read_file", "not json")).status()).isEqualTo("invalid");
         assertThat(tools.call(coder(), call("read_file", "{}")).text()).contains("missing string argument 'path'");
