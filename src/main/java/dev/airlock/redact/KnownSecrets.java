@@ -19,6 +19,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * found inside a longer blob), lower- and upper-case hex, URL (percent and form) encoding, and JSON
  * string escaping.
  *
+ * <p>Each value is also matched in pieces and simple transforms, because a command that may not print
+ * a value whole can still print it reversed ({@code rev}), rot13'd ({@code tr}), case-swapped or cut
+ * into parts ({@code cut -c1-20}): any run of text that is a substring of the value, of its reverse,
+ * of its rot13 or of the reverse of its rot13, compared case-insensitively, is redacted whole once it
+ * is at least {@link #fragmentThreshold(int)} chars long (12, or half the value for values under 24
+ * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the lower-case hex form and of the base64
+ * forms (both alphabets, every alignment) count too, at twice and four thirds (rounded down) of that length. The cost
+ * is bounded: only the first {@value #FRAGMENT_CHARS} chars (and bytes, for the encoded forms) of each
+ * value are indexed for pieces, about 20 automaton states per indexed char, so a 1 MiB value adds
+ * about 20,000 states and no per-char cost; pieces from beyond that prefix are found only as part of
+ * the whole value. See {@link FragmentAutomaton}.
+ *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
  * printed, and {@link #clear()} overwrites every copy. One instance is shared by every
  * {@link Redactor} built with it, so swapping the set takes effect everywhere without rebuilding
@@ -30,10 +42,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class KnownSecrets {
     /** Shortest value matched; shorter ones would match ordinary text. */
     public static final int MIN_LENGTH = 6;
+    /** A piece of a value shorter than this is never matched on its own (see {@link #fragmentThreshold}). */
+    public static final int FRAGMENT_FLOOR = 6;
+    /** A piece this long always matches, whatever the value's length. */
+    public static final int FRAGMENT_LENGTH = 12;
+    /** Chars (and bytes) at the start of each value indexed for pieces; the bound on the index size. */
+    public static final int FRAGMENT_CHARS = 1024;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<byte[]> values = new ArrayList<>();
     private @org.jspecify.annotations.Nullable SecretAutomaton automaton;
+    private @org.jspecify.annotations.Nullable FragmentAutomaton fragments;
 
     private KnownSecrets() {}
 
@@ -131,6 +150,30 @@ public final class KnownSecrets {
         }
     }
 
+    /** Like {@link #withAutomaton} for both automata, under one read lock so they agree. */
+    <T> T withAutomata(java.util.function.BiFunction<@org.jspecify.annotations.Nullable SecretAutomaton,
+            @org.jspecify.annotations.Nullable FragmentAutomaton, T> action) {
+        lock.readLock().lock();
+        try {
+            return action.apply(automaton, fragments);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The piece automaton's state count and whether it is dense, for tests; {-1, 0} when empty. */
+    int[] fragmentShape() {
+        return withAutomata((a, f) -> f == null ? new int[] {-1, 0} : new int[] {f.states(), f.isDense() ? 1 : 0});
+    }
+
+    /**
+     * The shortest piece of a value of {@code length} chars that is redacted on its own: half the
+     * value, rounded up, but at least {@value #FRAGMENT_FLOOR} and at most {@value #FRAGMENT_LENGTH}.
+     */
+    public static int fragmentThreshold(int length) {
+        return Math.max(FRAGMENT_FLOOR, Math.min(FRAGMENT_LENGTH, (length + 1) / 2));
+    }
+
     private void wipeLocked() {
         for (byte[] v : values) {
             Arrays.fill(v, (byte) 0);
@@ -140,6 +183,10 @@ public final class KnownSecrets {
             automaton.wipe();
         }
         automaton = null;
+        if (fragments != null) {
+            fragments.wipe();
+        }
+        fragments = null;
     }
 
     private void rebuild() {
@@ -155,6 +202,82 @@ public final class KnownSecrets {
         for (char[] c : variants) {
             Arrays.fill(c, '\0');
         }
+        if (fragments != null) {
+            fragments.wipe();
+        }
+        List<char[]> forms = new ArrayList<>();
+        List<Integer> thresholds = new ArrayList<>();
+        for (byte[] v : values) {
+            fragmentForms(v, forms, thresholds);
+        }
+        fragments = forms.isEmpty() ? null : new FragmentAutomaton(forms, thresholds);
+        for (char[] c : forms) {
+            Arrays.fill(c, '\0');
+        }
+    }
+
+    /**
+     * The forms whose pieces are matched, case-folded, each with its threshold: the text, its rot13,
+     * their reverses, lower-case hex and the three base64 alignments, all of the value's prefix.
+     */
+    static void fragmentForms(byte[] v, List<char[]> out, List<Integer> thresholds) {
+        char[] raw = utf8(v);
+        int length = raw != null ? raw.length : v.length;
+        int t = fragmentThreshold(length);
+        if (raw != null) {
+            char[] text = new char[Math.min(raw.length, FRAGMENT_CHARS)];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = FragmentAutomaton.fold(raw[i]);
+            }
+            Arrays.fill(raw, '\0');
+            char[] rot = rot13(text);
+            boolean hasLetters = !Arrays.equals(rot, text);
+            addForm(out, thresholds, reversed(text), t);
+            if (hasLetters) {
+                addForm(out, thresholds, reversed(rot), t);
+                addForm(out, thresholds, rot, t);
+            } else {
+                Arrays.fill(rot, '\0');
+            }
+            addForm(out, thresholds, text, t);
+        }
+        byte[] prefix = Arrays.copyOf(v, Math.min(v.length, FRAGMENT_CHARS));
+        addForm(out, thresholds, hex(prefix, "0123456789abcdef"), 2 * t);
+        for (int offset = 0; offset < 3; offset++) {
+            char[] core = base64Core(prefix, offset, Base64.getEncoder().withoutPadding());
+            for (int i = 0; i < core.length; i++) {
+                core[i] = FragmentAutomaton.fold(core[i]);
+            }
+            // A piece of t bytes encoded on its own has 4t/3 (rounded down) chars that hold only its bits.
+            addForm(out, thresholds, core, 4 * t / 3);
+        }
+        Arrays.fill(prefix, (byte) 0);
+    }
+
+    private static void addForm(List<char[]> out, List<Integer> thresholds, char[] form, int threshold) {
+        if (form.length >= threshold) {
+            out.add(form);
+            thresholds.add(threshold);
+        } else {
+            Arrays.fill(form, '\0');
+        }
+    }
+
+    private static char[] rot13(char[] folded) {
+        char[] out = new char[folded.length];
+        for (int i = 0; i < folded.length; i++) {
+            char c = folded[i];
+            out[i] = c >= 'a' && c <= 'z' ? (char) ('a' + (c - 'a' + 13) % 26) : c;
+        }
+        return out;
+    }
+
+    private static char[] reversed(char[] s) {
+        char[] out = new char[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[s.length - 1 - i];
+        }
+        return out;
     }
 
     static void variants(byte[] v, List<char[]> out, List<Boolean> base64) {

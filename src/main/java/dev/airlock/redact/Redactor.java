@@ -174,23 +174,27 @@ public final class Redactor {
             boolean open = (type.equals("private-key") || type.equals("pgp-private-key")) && !text.startsWith("-----", e - 5);
             raw.add(new Span(s, e, type, rank, open));
         });
-        int depth = known.withAutomaton(a -> a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
-            int start = s;
-            int end = e;
-            if (b64) {
-                // The chars next to a base64 core carry a few of the value's bits too.
-                if (start > 0 && isBase64Char(text.charAt(start - 1))) {
-                    start--;
+        int depth = known.withAutomata((a, f) -> {
+            int exact = a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
+                int start = s;
+                int end = e;
+                if (b64) {
+                    // The chars next to a base64 core carry a few of the value's bits too.
+                    if (start > 0 && isBase64Char(text.charAt(start - 1))) {
+                        start--;
+                    }
+                    if (end < n && isBase64Char(text.charAt(end))) {
+                        end++;
+                    }
+                    while (end < n && text.charAt(end) == '=' && end - e < 4) {
+                        end++;
+                    }
                 }
-                if (end < n && isBase64Char(text.charAt(end))) {
-                    end++;
-                }
-                while (end < n && text.charAt(end) == '=' && end - e < 4) {
-                    end++;
-                }
-            }
-            raw.add(new Span(start, end, "known-secret", 0, false));
-        }));
+                raw.add(new Span(start, end, "known-secret", 0, false));
+            });
+            int piece = f == null ? 0 : f.scan(chars, probe, (s, e) -> raw.add(new Span(s, e, "known-secret", 0, false)));
+            return Math.max(exact, piece);
+        });
         if (probeDepth != null) {
             probeDepth[0] = depth;
         }

@@ -1,0 +1,370 @@
+package dev.airlock.redact;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds pieces of known secret values: every run of text that is a substring of one of the indexed
+ * forms and at least as long as that form's threshold. It is a generalized suffix automaton (Blumer
+ * et al., "The smallest automaton recognizing the subwords of a text", 1985) over all forms, scanned
+ * with the classic matching-statistics walk, so it finds the <em>maximal</em> run around any
+ * fragment in one pass, linear in the text, with at most two states per indexed char (an
+ * Aho-Corasick automaton over every window would need one state per char of every window).
+ *
+ * <p>Matching is case-insensitive (the class map folds case, so one form covers the value as given,
+ * case-swapped, upper- and lower-cased) and treats {@code -}/{@code +} and {@code _}/{@code /} as
+ * equal (so one base64 form covers the standard and URL-safe alphabets). Like
+ * {@link SecretAutomaton} it compiles to a dense table when that fits in {@link #MAX_DENSE} entries:
+ * each entry packs the next state with the match length after the step, so a step is one array
+ * load; otherwise it walks sparse edges.
+ */
+final class FragmentAutomaton {
+    interface Sink {
+        void match(int start, int end);
+    }
+
+    private static final int MAX_DENSE = 1 << 22;
+    private static final int STATE_BITS = 20;
+    private static final int STATE_MASK = (1 << STATE_BITS) - 1;
+    /** Length field meaning "the previous length plus one" (the edge extends the current match). */
+    private static final int KEEP = (1 << (32 - STATE_BITS)) - 1;
+    /** Longest form indexed; keeps every length below {@link #KEEP}. */
+    static final int MAX_FORM = KEEP - 1;
+    /** No threshold: the state's strings belong to no form (never happens once built; a guard). */
+    private static final int NEVER = Integer.MAX_VALUE;
+
+    private final char[] classOf = new char[65536];
+    private final int classes;
+    /** Shortest threshold among the forms that contain this state's strings. */
+    private final int[] threshold;
+    private final int minThreshold;
+    private final int @org.jspecify.annotations.Nullable [] dense;
+    // Sparse form, used when the dense table would be too large.
+    private final char[][] edgeClass;
+    private final int[][] edgeTarget;
+    private final int[] link;
+    private final int[] maxLen;
+
+    /**
+     * @param forms      the strings to index (already case-folded, see {@link #fold(char)})
+     * @param thresholds for each form, the shortest run that counts as a match
+     */
+    FragmentAutomaton(List<char[]> forms, List<Integer> thresholds) {
+        Builder b = new Builder();
+        int min = NEVER;
+        for (int f = 0; f < forms.size(); f++) {
+            char[] form = forms.get(f);
+            if (form.length > MAX_FORM) {
+                throw new IllegalArgumentException("form longer than " + MAX_FORM);
+            }
+            int t = thresholds.get(f);
+            min = Math.min(min, t);
+            int last = 0;
+            for (char c : form) {
+                last = b.extend(last, fold(c));
+                b.mark(last, t);
+            }
+        }
+        minThreshold = min;
+        int n = b.size;
+        link = Arrays.copyOf(b.link, n);
+        maxLen = Arrays.copyOf(b.len, n);
+        threshold = Arrays.copyOf(b.thr, n);
+        // A state's strings occur wherever its suffix-link children's strings occur: pass the
+        // smallest threshold up the links, longest states first.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Integer.compare(maxLen[y], maxLen[x]));
+        for (int s : order) {
+            if (link[s] >= 0) {
+                threshold[link[s]] = Math.min(threshold[link[s]], threshold[s]);
+            }
+        }
+        int next = 1;
+        for (int s = 0; s < n; s++) {
+            for (int e = 0; e < b.count[s]; e++) {
+                char c = b.edgeChar[s][e];
+                if (classOf[c] == 0) {
+                    classOf[c] = (char) next++;
+                }
+            }
+        }
+        for (int c = 0; c < 65536; c++) {
+            char f = fold((char) c);
+            if (f != c && classOf[c] == 0) {
+                classOf[c] = classOf[f];
+            }
+        }
+        classes = next;
+        edgeClass = new char[n][];
+        edgeTarget = new int[n][];
+        for (int s = 0; s < n; s++) {
+            int cnt = b.count[s];
+            long[] packed = new long[cnt];
+            for (int e = 0; e < cnt; e++) {
+                packed[e] = ((long) classOf[b.edgeChar[s][e]] << 32) | b.edgeTo[s][e];
+            }
+            Arrays.sort(packed);
+            edgeClass[s] = new char[cnt];
+            edgeTarget[s] = new int[cnt];
+            for (int e = 0; e < cnt; e++) {
+                edgeClass[s][e] = (char) (packed[e] >>> 32);
+                edgeTarget[s][e] = (int) packed[e];
+            }
+            Arrays.fill(b.edgeChar[s], '\0');
+        }
+        if ((long) n * classes <= MAX_DENSE && n <= STATE_MASK) {
+            dense = compileDense(n, order);
+        } else {
+            dense = null;
+        }
+    }
+
+    /** Case and base64-alphabet folding applied to both the forms and the scanned text. */
+    static char fold(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return (char) (c + 32);
+        }
+        if (c == '-') {
+            return '+';
+        }
+        if (c == '_') {
+            return '/';
+        }
+        if (c < 128) {
+            return c;
+        }
+        char l = Character.toLowerCase(c);
+        return Character.isSurrogate(l) ? c : l;
+    }
+
+    private int[] compileDense(int n, Integer[] byLongestFirst) {
+        int k = classes;
+        int[] d = new int[n * k];
+        // Shortest states first, so a state's suffix link is complete before the state reads it.
+        for (int i = n - 1; i >= 0; i--) {
+            int s = byLongestFirst[i];
+            int row = s * k;
+            int parentRow = link[s] < 0 ? -1 : link[s] * k;
+            int parentLen = link[s] < 0 ? 0 : maxLen[link[s]];
+            char[] cs = edgeClass[s];
+            for (int cls = 1; cls < k; cls++) {
+                int idx = indexOf(cs, (char) cls);
+                if (idx >= 0) {
+                    d[row + cls] = edgeTarget[s][idx] | (KEEP << STATE_BITS);
+                } else if (parentRow < 0) {
+                    d[row + cls] = 0; // back to the root, length 0
+                } else {
+                    int p = d[parentRow + cls];
+                    // The parent's own edge extends a match of the parent's longest length.
+                    d[row + cls] = (p >>> STATE_BITS) == KEEP ? (p & STATE_MASK) | ((parentLen + 1) << STATE_BITS) : p;
+                }
+            }
+        }
+        return d;
+    }
+
+    private static int indexOf(char[] cs, char c) {
+        return cs.length == 1 ? (cs[0] == c ? 0 : -1) : Arrays.binarySearch(cs, c);
+    }
+
+    /**
+     * Reports each maximal run of matched text and returns the match length after {@code probe}
+     * chars: how many chars before {@code probe} could be the start of a fragment continuing after it.
+     */
+    int scan(char[] text, int probe, Sink sink) {
+        int s = 0;
+        int len = 0;
+        int probed = 0;
+        int runStart = -1;
+        int runEnd = -1;
+        int min = minThreshold;
+        int[] d = dense;
+        char[] map = classOf;
+        int k = classes;
+        int[] thr = threshold;
+        for (int i = 0; i < text.length; i++) {
+            int cls = map[text[i]];
+            if (d != null) {
+                int e = d[s * k + cls];
+                s = e & STATE_MASK;
+                int l = e >>> STATE_BITS;
+                len = l == KEEP ? len + 1 : l;
+            } else if (cls == 0) {
+                s = 0;
+                len = 0;
+            } else {
+                while (true) {
+                    int idx = indexOf(edgeClass[s], (char) cls);
+                    if (idx >= 0) {
+                        s = edgeTarget[s][idx];
+                        len++;
+                        break;
+                    }
+                    if (link[s] < 0) {
+                        s = 0;
+                        len = 0;
+                        break;
+                    }
+                    s = link[s];
+                    len = maxLen[s];
+                }
+            }
+            if (len >= min && len >= thr[s]) {
+                int start = i + 1 - len;
+                if (runEnd >= 0 && start <= runEnd) {
+                    runStart = Math.min(runStart, start);
+                } else {
+                    if (runEnd >= 0) {
+                        sink.match(runStart, runEnd);
+                    }
+                    runStart = start;
+                }
+                runEnd = i + 1;
+            }
+            if (i + 1 == probe) {
+                probed = len;
+            }
+        }
+        if (runEnd >= 0) {
+            sink.match(runStart, runEnd);
+        }
+        return probed;
+    }
+
+    /** Overwrites the structure that spells the values out. */
+    void wipe() {
+        Arrays.fill(classOf, '\0');
+        if (dense != null) {
+            Arrays.fill(dense, 0);
+        }
+        for (char[] cs : edgeClass) {
+            Arrays.fill(cs, '\0');
+        }
+        for (int[] ts : edgeTarget) {
+            Arrays.fill(ts, 0);
+        }
+    }
+
+    /** Online construction of the generalized suffix automaton (one form after the other). */
+    private static final class Builder {
+        int size;
+        int[] len = new int[64];
+        int[] link = new int[64];
+        int[] thr = new int[64];
+        int[] count = new int[64];
+        char[][] edgeChar = new char[64][];
+        int[][] edgeTo = new int[64][];
+
+        Builder() {
+            newState(0, -1);
+        }
+
+        int newState(int length, int suffixLink) {
+            if (size == len.length) {
+                int cap = size * 2;
+                len = Arrays.copyOf(len, cap);
+                link = Arrays.copyOf(link, cap);
+                thr = Arrays.copyOf(thr, cap);
+                count = Arrays.copyOf(count, cap);
+                edgeChar = Arrays.copyOf(edgeChar, cap);
+                edgeTo = Arrays.copyOf(edgeTo, cap);
+            }
+            int s = size++;
+            len[s] = length;
+            link[s] = suffixLink;
+            thr[s] = NEVER;
+            count[s] = 0;
+            edgeChar[s] = new char[2];
+            edgeTo[s] = new int[2];
+            return s;
+        }
+
+        void mark(int s, int t) {
+            thr[s] = Math.min(thr[s], t);
+        }
+
+        int get(int s, char c) {
+            char[] cs = edgeChar[s];
+            for (int e = 0; e < count[s]; e++) {
+                if (cs[e] == c) {
+                    return edgeTo[s][e];
+                }
+            }
+            return -1;
+        }
+
+        void set(int s, char c, int t) {
+            char[] cs = edgeChar[s];
+            for (int e = 0; e < count[s]; e++) {
+                if (cs[e] == c) {
+                    edgeTo[s][e] = t;
+                    return;
+                }
+            }
+            if (count[s] == cs.length) {
+                edgeChar[s] = Arrays.copyOf(cs, cs.length * 2);
+                edgeTo[s] = Arrays.copyOf(edgeTo[s], cs.length * 2);
+            }
+            edgeChar[s][count[s]] = c;
+            edgeTo[s][count[s]] = t;
+            count[s]++;
+        }
+
+        int cloneOf(int q, int length) {
+            int clone = newState(length, link[q]);
+            edgeChar[clone] = edgeChar[q].clone();
+            edgeTo[clone] = edgeTo[q].clone();
+            count[clone] = count[q];
+            return clone;
+        }
+
+        /** Appends {@code c} after the state {@code last}; returns the state of the longer prefix. */
+        int extend(int last, char c) {
+            int q = get(last, c);
+            if (q >= 0) {
+                if (len[last] + 1 == len[q]) {
+                    return q;
+                }
+                int clone = cloneOf(q, len[last] + 1);
+                link[q] = clone;
+                for (int p = last; p >= 0 && get(p, c) == q; p = link[p]) {
+                    set(p, c, clone);
+                }
+                return clone;
+            }
+            int cur = newState(len[last] + 1, 0);
+            int p = last;
+            while (p >= 0 && get(p, c) < 0) {
+                set(p, c, cur);
+                p = link[p];
+            }
+            if (p >= 0) {
+                q = get(p, c);
+                if (len[p] + 1 == len[q]) {
+                    link[cur] = q;
+                } else {
+                    int clone = cloneOf(q, len[p] + 1);
+                    for (; p >= 0 && get(p, c) == q; p = link[p]) {
+                        set(p, c, clone);
+                    }
+                    link[q] = clone;
+                    link[cur] = clone;
+                }
+            }
+            return cur;
+        }
+    }
+
+    /** Whether the one-load-per-char table is in use (else the sparse walk). */
+    boolean isDense() {
+        return dense != null;
+    }
+
+    /** How many states, for tests of the size bound. */
+    int states() {
+        return link.length;
+    }
+}
