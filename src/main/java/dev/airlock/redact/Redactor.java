@@ -163,17 +163,28 @@ public final class Redactor {
      * how many chars before {@code probe} could begin a known secret that continues after it.
      */
     List<Span> spans(String text, int probe, int @Nullable [] probeDepth) {
+        return spans(text, probe, probeDepth, null);
+    }
+
+    /**
+     * As {@link #spans(String, int, int[])}; {@code keyIds}, when given, carries the key ids seen so
+     * far in a stream (see {@link PairedKeys}) into this text and back out.
+     */
+    List<Span> spans(String text, int probe, int @Nullable [] probeDepth, int @Nullable [] keyIds) {
         List<Span> raw = new ArrayList<>();
         int n = text.length();
         // One copy up front: the full-text passes below index an array far faster than String.charAt.
         char[] chars = text.toCharArray();
-        detectors.find(text, chars, (s, e, type, rank, v) -> {
+        int ids = detectors.find(text, chars, keyIds == null ? 0 : keyIds[0], (s, e, type, rank, v) -> {
             if (!allow.isEmpty() && allow.contains(v != null ? v : text.substring(s, e))) {
                 return;
             }
             boolean open = (type.equals("private-key") || type.equals("pgp-private-key")) && !text.startsWith("-----", e - 5);
             raw.add(new Span(s, e, type, rank, open));
         });
+        if (keyIds != null) {
+            keyIds[0] = ids;
+        }
         int depth = known.withAutomata((a, f) -> {
             int exact = a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
                 int start = s;

@@ -27,6 +27,8 @@ public final class StreamRedactor {
     /** Inside an oversized key block already replaced: drop text until its END line. */
     private boolean discarding;
     private boolean finished;
+    /** Key id providers seen so far in this stream, so a bare secret key on a later line is caught. */
+    private final int[] keyIds = new int[1];
 
     StreamRedactor(Redactor redactor) {
         this.redactor = redactor;
@@ -82,7 +84,7 @@ public final class StreamRedactor {
             }
         }
         int[] depth = new int[1];
-        List<Span> spans = redactor.spans(text, cut, all ? null : depth);
+        List<Span> spans = redactor.spans(text, cut, all ? null : depth, keyIds);
         openBlock = -1;
         int openStart = -1;
         if (!all) {
