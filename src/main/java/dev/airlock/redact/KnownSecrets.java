@@ -280,10 +280,19 @@ public final class KnownSecrets {
         return out;
     }
 
+    /**
+     * The whole-value forms. Those the piece automaton already finds whole (raw, hex and the longer
+     * base64 cores of a value within its indexed prefix) are left out, so that for the usual vault
+     * values this automaton holds only the JSON-escaped and URL-encoded forms, or nothing at all.
+     */
     static void variants(byte[] v, List<char[]> out, List<Boolean> base64) {
         char[] raw = utf8(v);
+        boolean pieces = v.length <= FRAGMENT_CHARS;
+        int t = fragmentThreshold(raw != null ? raw.length : v.length);
         if (raw != null) {
-            add(out, base64, raw, false);
+            if (!pieces) {
+                add(out, base64, raw, false);
+            }
             // Audit details and exports are JSON: a value with a quote, backslash or control char
             // appears there escaped (RFC 8259 section 7).
             add(out, base64, jsonEscape(raw), false);
@@ -296,19 +305,27 @@ public final class KnownSecrets {
                     add(out, base64, form, false);
                 }
             }
+            if (pieces) {
+                Arrays.fill(raw, '\0');
+            }
         }
-        add(out, base64, hex(v, "0123456789abcdef"), false);
-        add(out, base64, hex(v, "0123456789ABCDEF"), false);
+        if (!pieces) {
+            add(out, base64, hex(v, "0123456789abcdef"), false);
+            add(out, base64, hex(v, "0123456789ABCDEF"), false);
+        }
         for (int offset = 0; offset < 3; offset++) {
             char[] std = base64Core(v, offset, Base64.getEncoder().withoutPadding());
             char[] url = base64Core(v, offset, Base64.getUrlEncoder().withoutPadding());
-            if (std.length >= MIN_LENGTH) {
+            if (std.length >= MIN_LENGTH && !(pieces && std.length >= 4 * t / 3)) {
                 add(out, base64, std, true);
                 if (!Arrays.equals(std, url)) {
                     add(out, base64, url, true);
                 } else {
                     Arrays.fill(url, '\0');
                 }
+            } else {
+                Arrays.fill(std, '\0');
+                Arrays.fill(url, '\0');
             }
         }
     }

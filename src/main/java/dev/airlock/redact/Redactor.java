@@ -187,23 +187,14 @@ public final class Redactor {
         }
         int depth = known.withAutomata((a, f) -> {
             int exact = a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
-                int start = s;
-                int end = e;
                 if (b64) {
-                    // The chars next to a base64 core carry a few of the value's bits too.
-                    if (start > 0 && isBase64Char(text.charAt(start - 1))) {
-                        start--;
-                    }
-                    if (end < n && isBase64Char(text.charAt(end))) {
-                        end++;
-                    }
-                    while (end < n && text.charAt(end) == '=' && end - e < 4) {
-                        end++;
-                    }
+                    raw.add(widened(text, s, e));
+                } else {
+                    raw.add(new Span(s, e, "known-secret", 0, false));
                 }
-                raw.add(new Span(start, end, "known-secret", 0, false));
             });
-            int piece = f == null ? 0 : f.scan(chars, probe, (s, e) -> raw.add(new Span(s, e, "known-secret", 0, false)));
+            // A piece may be the middle of a base64 encoding whose edge chars carry some of its bits.
+            int piece = f == null ? 0 : f.scan(chars, probe, (s, e) -> raw.add(widened(text, s, e)));
             return Math.max(exact, piece);
         });
         if (probeDepth != null) {
@@ -228,6 +219,23 @@ public final class Redactor {
         }
         merged.add(cur);
         return merged;
+    }
+
+    /** A base64 match widened over the neighbouring chars that share bits with it, and its padding. */
+    private static Span widened(String text, int s, int e) {
+        int n = text.length();
+        int start = s;
+        int end = e;
+        if (start > 0 && isBase64Char(text.charAt(start - 1))) {
+            start--;
+        }
+        if (end < n && isBase64Char(text.charAt(end))) {
+            end++;
+        }
+        while (end < n && text.charAt(end) == '=' && end - e < 4) {
+            end++;
+        }
+        return new Span(start, end, "known-secret", 0, false);
     }
 
     /** Appends {@code text[from, to)} with the spans lying inside it replaced. */

@@ -2,11 +2,14 @@ package dev.airlock.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -278,6 +281,62 @@ class TransformedSecretsTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Clean text stays as it was with many known secrets loaded, short ones included: JDK source and
+     * this project's documentation, redacted with the pieces of 60 values of 8 to 64 chars.
+     */
+    @Test
+    void clean_sourceAndDocsAreUnchangedWithManyKnownSecrets() throws IOException {
+        assumeTrue(Files.isRegularFile(QualityCorpus.jdkSources()), "this JDK ships no lib/src.zip");
+        Random rnd = new Random(77);
+        KnownSecrets known = KnownSecrets.create();
+        int[] lengths = {8, 8, 10, 12, 16, 20, 24, 32, 40, 64};
+        for (int i = 0; i < 60; i++) {
+            known.add(random(rnd, lengths[i % lengths.length], i % 2 == 0 ? ALNUM : SYMBOLS).toCharArray());
+        }
+        Redactor r = Redactor.create(RedactionConfig.defaults(), known);
+        List<String> texts = new ArrayList<>(QualityCorpus.jdkSourceFiles(200_000));
+        Path docs = Path.of("docs");
+        if (Files.isDirectory(docs)) {
+            try (Stream<Path> md = Files.list(docs)) {
+                for (Path p : md.filter(p -> p.toString().endsWith(".md")).toList()) {
+                    texts.add(Files.readString(p));
+                }
+            }
+        }
+        long lines = 0;
+        long pieces = 0;
+        for (String t : texts) {
+            lines += t.chars().filter(ch -> ch == '\n').count();
+            pieces += r.scan(t).stream().filter(f -> f.type().equals("known-secret")).count();
+        }
+        assertThat(lines).isGreaterThan(100_000);
+        assertThat(pieces).as("known-secret findings in %d clean lines", lines).isZero();
+    }
+
+    @Test
+    void sparseWalk_findsTheSamePiecesAsTheDenseTable() {
+        Random rnd = new Random(31);
+        KnownSecrets many = KnownSecrets.create();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String v = random(rnd, 200, SYMBOLS);
+            values.add(v);
+            many.add(v.toCharArray());
+        }
+        assertThat(many.fragmentShape()[1]).as("40 values of 200 chars overflow the dense table").isZero();
+        Redactor r = Redactor.create(RedactionConfig.defaults(), many);
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            List<String> shown = new ArrayList<>();
+            for (String transform : List.of("identity", "reverse", "rot13", "swapcase", "reverse+rot13", "hex", "base64")) {
+                shown.add(transform(v.substring(i, i + 30), transform));
+            }
+            String out = r.redact(wrap(shown, "prose"));
+            assertNoPiece(out, v, shown, "identity", "sparse, value #" + i);
         }
     }
 
