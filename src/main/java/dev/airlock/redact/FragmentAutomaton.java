@@ -33,7 +33,13 @@ final class FragmentAutomaton {
     /** No threshold: the state's strings belong to no form (never happens once built; a guard). */
     private static final int NEVER = Integer.MAX_VALUE;
 
+    /** Gram length of the prefilter: the fragment floor, so every match starts with a whole gram. */
+    static final int Q = KnownSecrets.FRAGMENT_FLOOR;
+    private static final long GRAM_MASK = (1L << (8 * Q)) - 1;
     private final char[] classOf = new char[65536];
+    /** Bit set of the forms' grams, or null when class ids do not fit in a byte (then every char walks). */
+    private final long @org.jspecify.annotations.Nullable [] grams;
+    private final int gramShift;
     private final int classes;
     /** Shortest threshold among the forms that contain this state's strings. */
     private final int[] threshold;
@@ -115,6 +121,31 @@ final class FragmentAutomaton {
             }
             Arrays.fill(b.edgeChar[s], '\0');
         }
+        if (classes <= 256) {
+            int total = 0;
+            for (char[] form : forms) {
+                total += form.length;
+            }
+            // About 32 bits per gram: a text gram that is not in any form hits about 3 % of the time.
+            int log = Math.max(12, Math.min(28, 64 - Long.numberOfLeadingZeros(Math.max(1, 32L * total))));
+            long[] set = new long[(1 << log) >>> 6];
+            int shift = 64 - log;
+            for (char[] form : forms) {
+                long g = 0;
+                for (int i = 0; i < form.length; i++) {
+                    g = ((g << 8) | classOf[fold(form[i])]) & GRAM_MASK;
+                    if (i >= Q - 1) {
+                        int h = (int) ((g * 0x9E3779B97F4A7C15L) >>> shift);
+                        set[h >>> 6] |= 1L << h;
+                    }
+                }
+            }
+            grams = set;
+            gramShift = shift;
+        } else {
+            grams = null;
+            gramShift = 0;
+        }
         if ((long) n * classes <= MAX_DENSE && n <= STATE_MASK) {
             dense = compileDense(n, order);
         } else {
@@ -171,10 +202,69 @@ final class FragmentAutomaton {
     }
 
     /**
-     * Reports each maximal run of matched text and returns the match length after {@code probe}
-     * chars: how many chars before {@code probe} could be the start of a fragment continuing after it.
+     * Reports each maximal run of matched text and returns how many chars before {@code probe} could
+     * be the start of a fragment continuing after it (never fewer than needed, at times a few more).
+     *
+     * <p>Most text shares no {@value #Q}-char piece with any form, so the scan first looks each
+     * {@value #Q}-gram up in a bit set of the forms' grams (a hash of the packed class ids, about 3 %
+     * of the bits set), which stays in cache however large the automaton is; only where a gram hits
+     * does it walk the automaton, from that gram on, until the match is again shorter than a gram.
+     * Every threshold is at least {@value #Q}, so a run long enough to count always starts with a
+     * gram that hits.
      */
     int scan(char[] text, int probe, Sink sink) {
+        long[] bits = grams;
+        if (bits == null) {
+            return walk(text, 0, text.length, probe, sink, true)[2];
+        }
+        char[] map = classOf;
+        int n = text.length;
+        int shift = gramShift;
+        long g = 0;
+        int valid = 0;
+        int probed = 0;
+        int i = 0;
+        while (i < n) {
+            int cls = map[text[i]];
+            if (cls == 0) {
+                valid = 0;
+                i++;
+                continue;
+            }
+            g = ((g << 8) | cls) & GRAM_MASK;
+            valid++;
+            if (valid >= Q) {
+                int h = (int) ((g * 0x9E3779B97F4A7C15L) >>> shift);
+                if ((bits[h >>> 6] & (1L << h)) != 0) {
+                    int from = i + 1 - Q;
+                    int[] w = walk(text, from, n, probe, sink, false);
+                    if (probe > from && probe <= w[0] + 1) {
+                        probed = Math.max(probed, w[2]);
+                    }
+                    // Resume the filter with the first gram the walk did not settle: it ends just
+                    // after the walk stopped (at least one char past the walk's start, so it moves on).
+                    i = w[0] + 2 - Q;
+                    valid = 0;
+                    g = 0;
+                    continue;
+                }
+            }
+            i++;
+        }
+        // Outside a walk, a piece crossing the probe has fewer than Q chars before it.
+        int tail = 0;
+        for (int j = probe - 1; j >= 0 && tail < Q - 1 && map[text[j]] != 0; j--) {
+            tail++;
+        }
+        return Math.max(probed, tail);
+    }
+
+    /**
+     * Walks the automaton from {@code from} (starting at the root), reporting runs, until the end or,
+     * unless {@code toEnd}, until the match length falls under {@value #Q} after the first gram.
+     * Returns {position where it stopped, unused, match length at the probe (0 if not reached)}.
+     */
+    private int[] walk(char[] text, int from, int to, int probe, Sink sink, boolean toEnd) {
         int s = 0;
         int len = 0;
         int probed = 0;
@@ -185,7 +275,8 @@ final class FragmentAutomaton {
         char[] map = classOf;
         int k = classes;
         int[] thr = threshold;
-        for (int i = 0; i < text.length; i++) {
+        int i = from;
+        for (; i < to; i++) {
             int cls = map[text[i]];
             if (d != null) {
                 int e = d[s * k + cls];
@@ -227,16 +318,22 @@ final class FragmentAutomaton {
             if (i + 1 == probe) {
                 probed = len;
             }
+            if (!toEnd && len < Q && i >= from + Q - 1) {
+                break;
+            }
         }
         if (runEnd >= 0) {
             sink.match(runStart, runEnd);
         }
-        return probed;
+        return new int[] {i, 0, probed};
     }
 
     /** Overwrites the structure that spells the values out. */
     void wipe() {
         Arrays.fill(classOf, '\0');
+        if (grams != null) {
+            Arrays.fill(grams, 0L);
+        }
         if (dense != null) {
             Arrays.fill(dense, 0);
         }

@@ -70,33 +70,42 @@ final class PairedKeys {
     /** Reports every token shaped like a secret of a provider whose id is in {@code seen}. */
     static void secrets(char[] t, int seen, Detectors.SpanSink sink) {
         int n = t.length;
-        int i = 0;
+        // Tokens of interest are at least MIN_TOKEN long, so probing every MIN_TOKEN-th char (and
+        // from the end of each token probed) lands inside every one of them.
+        int i = MIN_TOKEN - 1;
         while (i < n) {
             if (!tokenChar(t[i])) {
-                i++;
+                i += MIN_TOKEN;
                 continue;
             }
             int s = i;
-            while (i < n && tokenChar(t[i])) {
-                i++;
+            while (s > 0 && tokenChar(t[s - 1])) {
+                s--;
             }
-            int len = i - s;
+            int e = i + 1;
+            while (e < n && tokenChar(t[e])) {
+                e++;
+            }
+            i = e + MIN_TOKEN;
+            int len = e - s;
             if (len != 40 && len != 30 && len != 32) {
                 continue;
             }
-            if (i < n && t[i] == '=') {
+            if (e < n && t[e] == '=') {
                 continue; // base64 padding: the end of a longer encoding
             }
             String v = new String(t, s, len);
             if (len == 40 && (seen & AWS) != 0 && secret(v, true)) {
-                sink.span(s, i, AWS_TYPE, RANK, v);
+                sink.span(s, e, AWS_TYPE, RANK, v);
             } else if (len == 30 && (seen & ALIBABA) != 0 && secret(v, false)) {
-                sink.span(s, i, ALIBABA_TYPE, RANK, v);
+                sink.span(s, e, ALIBABA_TYPE, RANK, v);
             } else if (len == 32 && (seen & TENCENT) != 0 && secret(v, false)) {
-                sink.span(s, i, TENCENT_TYPE, RANK, v);
+                sink.span(s, e, TENCENT_TYPE, RANK, v);
             }
         }
     }
+
+    private static final int MIN_TOKEN = 30;
 
     /** Token chars include {@code -} and {@code _} so that a longer identifier or base64url blob is one token. */
     private static boolean tokenChar(char c) {
