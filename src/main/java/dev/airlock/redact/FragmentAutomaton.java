@@ -212,11 +212,26 @@ final class FragmentAutomaton {
      * Every threshold is at least {@value #Q}, so a run long enough to count always starts with a
      * gram that hits.
      */
-    int scan(char[] text, int probe, Sink sink) {
+    int scan(char[] text, int probe, Sink out) {
         long[] bits = grams;
         if (bits == null) {
-            return walk(text, 0, text.length, probe, sink, true)[2];
+            return walk(text, 0, text.length, probe, out, true)[2];
         }
+        // Walks report in order but may cut one run in two where one walk ends and the next begins;
+        // joining touching runs makes the result the same as one walk over the whole text.
+        int[] pending = {-1, -1};
+        Sink sink = (s, e) -> {
+            if (pending[1] >= 0 && s <= pending[1]) {
+                pending[0] = Math.min(pending[0], s);
+                pending[1] = Math.max(pending[1], e);
+            } else {
+                if (pending[1] >= 0) {
+                    out.match(pending[0], pending[1]);
+                }
+                pending[0] = s;
+                pending[1] = e;
+            }
+        };
         char[] map = classOf;
         int n = text.length;
         int shift = gramShift;
@@ -251,12 +266,20 @@ final class FragmentAutomaton {
             }
             i++;
         }
+        if (pending[1] >= 0) {
+            out.match(pending[0], pending[1]);
+        }
         // Outside a walk, a piece crossing the probe has fewer than Q chars before it.
         int tail = 0;
         for (int j = probe - 1; j >= 0 && tail < Q - 1 && map[text[j]] != 0; j--) {
             tail++;
         }
         return Math.max(probed, tail);
+    }
+
+    /** {@link #scan} without the gram prefilter: the reference the prefilter must agree with, for tests. */
+    int scanUnfiltered(char[] text, int probe, Sink sink) {
+        return walk(text, 0, text.length, probe, sink, true)[2];
     }
 
     /**

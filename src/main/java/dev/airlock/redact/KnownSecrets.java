@@ -27,8 +27,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the lower-case hex form and of the base64
  * forms (both alphabets, every alignment) count too, at twice and four thirds (rounded down) of that length. The cost
  * is bounded: only the first {@value #FRAGMENT_CHARS} chars (and bytes, for the encoded forms) of each
- * value are indexed for pieces, about 20 automaton states per indexed char, so a 1 MiB value adds
- * about 20,000 states and no per-char cost; pieces from beyond that prefix are found only as part of
+ * value are indexed for pieces (also of its URL-encoded form, which replaces the whole-value match of
+ * that form), about 20 automaton states per indexed char (up to 30 for values
+ * that URL encoding changes), so a 1 MiB value adds at most about 30,000 states and no per-char cost; pieces from beyond that prefix are found only as part of
  * the whole value. See {@link FragmentAutomaton}.
  *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
@@ -166,6 +167,25 @@ public final class KnownSecrets {
         return withAutomata((a, f) -> f == null ? new int[] {-1, 0} : new int[] {f.states(), f.isDense() ? 1 : 0});
     }
 
+    /** The piece runs of {@code text}, filtered and by a full walk, as flat start/end lists; for tests. */
+    List<List<Integer>> fragmentRuns(char[] text) {
+        return withAutomata((a, f) -> {
+            List<Integer> filtered = new ArrayList<>();
+            List<Integer> full = new ArrayList<>();
+            if (f != null) {
+                f.scan(text, 0, (s, e) -> {
+                    filtered.add(s);
+                    filtered.add(e);
+                });
+                f.scanUnfiltered(text, 0, (s, e) -> {
+                    full.add(s);
+                    full.add(e);
+                });
+            }
+            return List.of(filtered, full);
+        });
+    }
+
     /**
      * The shortest piece of a value of {@code length} chars that is redacted on its own: half the
      * value, rounded up, but at least {@value #FRAGMENT_FLOOR} and at most {@value #FRAGMENT_LENGTH}.
@@ -229,6 +249,19 @@ public final class KnownSecrets {
             for (int i = 0; i < text.length; i++) {
                 text[i] = FragmentAutomaton.fold(raw[i]);
             }
+            // URL-encoded (percent and form): its pieces count as well, so the whole form is found too.
+            char[] prefix = Arrays.copyOf(raw, text.length);
+            char[] pct = urlEncode(prefix, false, true);
+            if (pct != null) {
+                char[] form = urlEncode(prefix, true, true);
+                if (form != null && !Arrays.equals(form, pct)) {
+                    addForm(out, thresholds, folded(form), t);
+                } else if (form != null) {
+                    Arrays.fill(form, '\0');
+                }
+                addForm(out, thresholds, folded(pct), t);
+            }
+            Arrays.fill(prefix, '\0');
             Arrays.fill(raw, '\0');
             char[] rot = rot13(text);
             boolean hasLetters = !Arrays.equals(rot, text);
@@ -263,6 +296,13 @@ public final class KnownSecrets {
         }
     }
 
+    private static char[] folded(char[] s) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] = FragmentAutomaton.fold(s[i]);
+        }
+        return s;
+    }
+
     private static char[] rot13(char[] folded) {
         char[] out = new char[folded.length];
         for (int i = 0; i < folded.length; i++) {
@@ -281,9 +321,9 @@ public final class KnownSecrets {
     }
 
     /**
-     * The whole-value forms. Those the piece automaton already finds whole (raw, hex and the longer
-     * base64 cores of a value within its indexed prefix) are left out, so that for the usual vault
-     * values this automaton holds only the JSON-escaped and URL-encoded forms, or nothing at all.
+     * The whole-value forms. Those the piece automaton already finds whole (raw, URL-encoded, hex and
+     * the longer base64 cores of a value within its indexed prefix) are left out, so that for the
+     * usual vault values this automaton holds only JSON-escaped forms, or nothing at all: one pass.
      */
     static void variants(byte[] v, List<char[]> out, List<Boolean> base64) {
         char[] raw = utf8(v);
@@ -296,7 +336,7 @@ public final class KnownSecrets {
             // Audit details and exports are JSON: a value with a quote, backslash or control char
             // appears there escaped (RFC 8259 section 7).
             add(out, base64, jsonEscape(raw), false);
-            char[] pct = urlEncode(raw, false, true);
+            char[] pct = pieces ? null : urlEncode(raw, false, true);
             if (pct != null) {
                 add(out, base64, pct, false);
                 add(out, base64, urlEncode(raw, false, false), false);
