@@ -24,13 +24,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * into parts ({@code cut -c1-20}): any run of text that is a substring of the value, of its reverse,
  * of its rot13 or of the reverse of its rot13, compared case-insensitively, is redacted whole once it
  * is at least {@link #fragmentThreshold(int)} chars long (12, or half the value for values under 24
- * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the lower-case hex form and of the base64
- * forms (both alphabets, every alignment) count too, at twice and four thirds (rounded down) of that length. The cost
- * is bounded: only the first {@value #FRAGMENT_CHARS} chars (and bytes, for the encoded forms) of each
- * value are indexed for pieces (also of its URL-encoded form, which replaces the whole-value match of
- * that form), about 20 automaton states per indexed char (up to 30 for values
- * that URL encoding changes), so a 1 MiB value adds at most about 30,000 states and no per-char cost; pieces from beyond that prefix are found only as part of
- * the whole value. See {@link FragmentAutomaton}.
+ * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the URL-encoded form count at the same
+ * length, of the hex form at twice it and of the base64 forms (both alphabets, every alignment) at
+ * four thirds of it, rounded down. The cost is bounded: only the first {@value #FRAGMENT_CHARS} chars
+ * (and bytes, for the encoded forms) of each value are indexed for pieces, at most two automaton
+ * states per indexed char of each form, so the piece index of any value, 1 MiB or more, stays under
+ * about 36,000 states (20,000 when URL encoding leaves it alone), and a 6-gram bit set keeps the per-char cost flat. Pieces from beyond that
+ * prefix are found only as part of the whole value. See {@link FragmentAutomaton}.
  *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
  * printed, and {@link #clear()} overwrites every copy. One instance is shared by every

@@ -219,6 +219,8 @@ class TransformedSecretsTest {
                 case "lines", "stream-lines", "stream-bytes" -> b.append(p).append('\n');
                 case "env" -> b.append("PART_").append(i).append('=').append(p).append('\n');
                 case "table" -> b.append("| ").append(i).append(" | ").append(p).append(" | ok |\n");
+                case "crlf" -> b.append(p).append("\r\n");
+                case "ansi" -> b.append("\u001b[1;3").append(i % 8).append('m').append(p).append("\u001b[0m\n");
                 default -> throw new IllegalArgumentException("wrapper " + wrapper);
             }
         }
