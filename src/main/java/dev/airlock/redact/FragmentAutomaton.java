@@ -11,6 +11,10 @@ import java.util.List;
  * fragment in one pass, linear in the text, with at most two states per indexed char (an
  * Aho-Corasick automaton over every window would need one state per char of every window).
  *
+ * <p>Blanks and tabs are not counted, in the forms or in the text, so a value printed with blanks
+ * between its chars ({@code sed 's/./& /g'}) or hex in groups ({@code xxd}, {@code od -tx1},
+ * {@code hexdump -C}) still matches; a line break always ends a match.
+ *
  * <p>Matching is case-insensitive (the class map folds case, so one form covers the value as given,
  * case-swapped, upper- and lower-cased) and treats {@code -}/{@code +} and {@code _}/{@code /} as
  * equal (so one base64 form covers the standard and URL-safe alphabets). Like
@@ -67,6 +71,9 @@ final class FragmentAutomaton {
             min = Math.min(min, t);
             int last = 0;
             for (char c : form) {
+                if (transparent(c)) {
+                    continue; // skipped in the text too
+                }
                 last = b.extend(last, fold(c));
                 b.mark(last, t);
             }
@@ -132,9 +139,13 @@ final class FragmentAutomaton {
             int shift = 64 - log;
             for (char[] form : forms) {
                 long g = 0;
+                int counted = 0;
                 for (int i = 0; i < form.length; i++) {
+                    if (transparent(form[i])) {
+                        continue;
+                    }
                     g = ((g << 8) | classOf[fold(form[i])]) & GRAM_MASK;
-                    if (i >= Q - 1) {
+                    if (++counted >= Q) {
                         int h = (int) ((g * 0x9E3779B97F4A7C15L) >>> shift);
                         set[h >>> 6] |= 1L << h;
                     }
@@ -214,8 +225,9 @@ final class FragmentAutomaton {
      */
     int scan(char[] text, int probe, Sink out) {
         long[] bits = grams;
+        int[] ring = new int[RING];
         if (bits == null) {
-            return walk(text, 0, text.length, probe, out, true)[2];
+            return walk(text, 0, text.length, probe, out, true, ring)[2];
         }
         // Walks report in order but may cut one run in two where one walk ends and the next begins;
         // joining touching runs makes the result the same as one walk over the whole text.
@@ -237,10 +249,16 @@ final class FragmentAutomaton {
         int shift = gramShift;
         long g = 0;
         int valid = 0;
+        int[] recent = new int[8];
         int probed = 0;
         int i = 0;
         while (i < n) {
-            int cls = map[text[i]];
+            char c = text[i];
+            if (transparent(c)) {
+                i++;
+                continue;
+            }
+            int cls = map[c];
             if (cls == 0) {
                 valid = 0;
                 i++;
@@ -248,17 +266,18 @@ final class FragmentAutomaton {
             }
             g = ((g << 8) | cls) & GRAM_MASK;
             valid++;
+            recent[valid & 7] = i;
             if (valid >= Q) {
                 int h = (int) ((g * 0x9E3779B97F4A7C15L) >>> shift);
                 if ((bits[h >>> 6] & (1L << h)) != 0) {
-                    int from = i + 1 - Q;
-                    int[] w = walk(text, from, n, probe, sink, false);
+                    int from = recent[(valid - Q + 1) & 7];
+                    int[] w = walk(text, from, n, probe, sink, false, ring);
                     if (probe > from && probe <= w[0] + 1) {
                         probed = Math.max(probed, w[2]);
                     }
-                    // Resume the filter with the first gram the walk did not settle: it ends just
-                    // after the walk stopped (at least one char past the walk's start, so it moves on).
-                    i = w[0] + 2 - Q;
+                    // Resume the filter with the first gram the walk did not settle: it ends at the
+                    // next counted char after the walk stopped; its start lies past the walk's start.
+                    i = w[1];
                     valid = 0;
                     g = 0;
                     continue;
@@ -269,27 +288,44 @@ final class FragmentAutomaton {
         if (pending[1] >= 0) {
             out.match(pending[0], pending[1]);
         }
-        // Outside a walk, a piece crossing the probe has fewer than Q chars before it.
+        // Outside a walk, a piece crossing the probe has fewer than Q counted chars before it.
         int tail = 0;
-        for (int j = probe - 1; j >= 0 && tail < Q - 1 && map[text[j]] != 0; j--) {
-            tail++;
+        int counted = 0;
+        for (int j = probe - 1; j >= 0 && counted < Q - 1; j--) {
+            if (!transparent(text[j])) {
+                if (map[text[j]] == 0) {
+                    break;
+                }
+                counted++;
+            }
+            tail = probe - j;
         }
         return Math.max(probed, tail);
     }
 
     /** {@link #scan} without the gram prefilter: the reference the prefilter must agree with, for tests. */
     int scanUnfiltered(char[] text, int probe, Sink sink) {
-        return walk(text, 0, text.length, probe, sink, true)[2];
+        return walk(text, 0, text.length, probe, sink, true, new int[RING])[2];
     }
+
+    /** Blanks and tabs are skipped, so a value spaced out char by char or hex in groups still matches. */
+    static boolean transparent(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Ring of the positions of the last counted chars; longer than any match. */
+    private static final int RING = 4096;
 
     /**
      * Walks the automaton from {@code from} (starting at the root), reporting runs, until the end or,
      * unless {@code toEnd}, until the match length falls under {@value #Q} after the first gram.
-     * Returns {position where it stopped, unused, match length at the probe (0 if not reached)}.
+     * Returns {position where it stopped, where the prefilter should resume, chars before the probe
+     * that the match at the probe covers (0 if not reached)}.
      */
-    private int[] walk(char[] text, int from, int to, int probe, Sink sink, boolean toEnd) {
+    private int[] walk(char[] text, int from, int to, int probe, Sink sink, boolean toEnd, int[] ring) {
         int s = 0;
         int len = 0;
+        int count = 0;
         int probed = 0;
         int runStart = -1;
         int runEnd = -1;
@@ -300,7 +336,14 @@ final class FragmentAutomaton {
         int[] thr = threshold;
         int i = from;
         for (; i < to; i++) {
-            int cls = map[text[i]];
+            char c = text[i];
+            if (transparent(c)) {
+                if (i + 1 == probe) {
+                    probed = len == 0 ? 0 : probe - ring[(count - len + 1) & (RING - 1)];
+                }
+                continue;
+            }
+            int cls = map[c];
             if (d != null) {
                 int e = d[s * k + cls];
                 s = e & STATE_MASK;
@@ -326,8 +369,10 @@ final class FragmentAutomaton {
                     len = maxLen[s];
                 }
             }
+            count++;
+            ring[count & (RING - 1)] = i;
             if (len >= min && len >= thr[s]) {
-                int start = i + 1 - len;
+                int start = ring[(count - len + 1) & (RING - 1)];
                 if (runEnd >= 0 && start <= runEnd) {
                     runStart = Math.min(runStart, start);
                 } else {
@@ -339,16 +384,17 @@ final class FragmentAutomaton {
                 runEnd = i + 1;
             }
             if (i + 1 == probe) {
-                probed = len;
+                probed = len == 0 ? 0 : probe - ring[(count - len + 1) & (RING - 1)];
             }
-            if (!toEnd && len < Q && i >= from + Q - 1) {
+            if (!toEnd && len < Q && count >= Q) {
                 break;
             }
         }
         if (runEnd >= 0) {
             sink.match(runStart, runEnd);
         }
-        return new int[] {i, 0, probed};
+        int resume = i >= to ? to : ring[(count - (Q - 2)) & (RING - 1)];
+        return new int[] {i, resume, probed};
     }
 
     /** Overwrites the structure that spells the values out. */
