@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>Blanks and tabs are not counted, in the forms or in the text, so a value printed with blanks
  * between its chars ({@code sed 's/./& /g'}) or hex in groups ({@code xxd}, {@code od -tx1},
- * {@code hexdump -C}) still matches; a line break always ends a match.
+ * {@code hexdump -C}) still matches. A line break ends a match, except inside a match already long
+ * enough to count, which it continues (wrapped hex or base64).
  *
  * <p>Matching is case-insensitive (the class map folds case, so one form covers the value as given,
  * case-swapped, upper- and lower-cased) and treats {@code -}/{@code +} and {@code _}/{@code /} as
@@ -254,13 +255,12 @@ final class FragmentAutomaton {
         int i = 0;
         while (i < n) {
             char c = text[i];
-            if (transparent(c)) {
-                i++;
-                continue;
-            }
             int cls = map[c];
             if (cls == 0) {
-                valid = 0;
+                // Blanks never have a class (they are dropped from the forms): skipped, not a break.
+                if (!transparent(c)) {
+                    valid = 0;
+                }
                 i++;
                 continue;
             }
@@ -337,13 +337,15 @@ final class FragmentAutomaton {
         int i = from;
         for (; i < to; i++) {
             char c = text[i];
-            if (transparent(c)) {
+            int cls = map[c];
+            // A line break inside a match long enough to count does not end it: encoders wrap
+            // their output (xxd -p at 60 digits, base64 at 76), leaving a short last line.
+            if (cls == 0 && (transparent(c) || ((c == '\n' || c == '\r') && len >= min && len >= thr[s]))) {
                 if (i + 1 == probe) {
                     probed = len == 0 ? 0 : probe - ring[(count - len + 1) & (RING - 1)];
                 }
                 continue;
             }
-            int cls = map[c];
             if (d != null) {
                 int e = d[s * k + cls];
                 s = e & STATE_MASK;

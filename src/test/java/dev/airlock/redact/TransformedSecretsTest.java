@@ -183,6 +183,9 @@ class TransformedSecretsTest {
                 case "spaced" -> r.replaceAll("(.)", "$1 ");
                 case "xxd" -> HexFormat.of().formatHex(r.getBytes(StandardCharsets.UTF_8)).replaceAll("(.{4})", "$1 ").trim();
                 case "od" -> HexFormat.ofDelimiter(" ").formatHex(r.getBytes(StandardCharsets.UTF_8));
+                case "xxd-p" -> HexFormat.of().formatHex(r.getBytes(StandardCharsets.UTF_8)).replaceAll("(.{60})", "$1\n").trim();
+                case "base64-wrap" -> Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.UTF_8))
+                        .encodeToString(r.getBytes(StandardCharsets.UTF_8));
                 default -> throw new IllegalArgumentException("transform " + step);
             };
         }
@@ -267,6 +270,7 @@ class TransformedSecretsTest {
         int t = KnownSecrets.fragmentThreshold(secret.length());
         // Blanks are dropped first, so a piece spaced out or in hex groups counts as surviving too.
         String lower = out.replace(" ", "").toLowerCase(Locale.ROOT);
+        String joined = out.replace(" ", "").replace("\n", "");
         String folded = secret.toLowerCase(Locale.ROOT);
         for (String form : List.of(folded, new StringBuilder(folded).reverse().toString(), rot13(folded),
                 new StringBuilder(rot13(folded)).reverse().toString())) {
@@ -277,12 +281,13 @@ class TransformedSecretsTest {
                 }
             }
         }
-        if (transform.endsWith("hex") || transform.equals("base64") || transform.endsWith("xxd") || transform.endsWith("od")) {
-            int et = transform.equals("base64") ? 4 * t / 3 : 2 * t;
+        if (transform.endsWith("hex") || transform.startsWith("base64") || transform.contains("xxd") || transform.endsWith("od")) {
+            // Wrapped encodings: joined lines must not hold any threshold-long run of the encoding.
+            int et = transform.startsWith("base64") ? 4 * t / 3 : 2 * t;
             for (String shownPiece : shown) {
-                String p = shownPiece.replace(" ", "");
+                String p = shownPiece.replace(" ", "").replace("\n", "");
                 for (int i = 0; i + et <= p.length(); i++) {
-                    int at = out.replace(" ", "").indexOf(p.substring(i, i + et));
+                    int at = joined.indexOf(p.substring(i, i + et));
                     if (at >= 0) {
                         fail(where + ": " + et + " encoded chars (offset " + i + ") survive at output offset " + at);
                     }
