@@ -88,11 +88,9 @@ final class PairedKeys {
             }
             i = e + MIN_TOKEN;
             int len = e - s;
-            if (len != 40 && len != 30 && len != 32) {
-                continue;
-            }
-            if (e < n && t[e] == '=') {
-                continue; // base64 padding: the end of a longer encoding
+            int provider = len == 40 ? AWS : len == 30 ? ALIBABA : len == 32 ? TENCENT : 0;
+            if ((provider & seen) == 0 || (e < n && t[e] == '=') || !mixed(t, s, e)) {
+                continue; // no id of that provider; base64 padding (a longer encoding); no mixed case
             }
             String v = new String(t, s, len);
             if (len == 40 && (seen & AWS) != 0 && secret(v, true)) {
@@ -106,6 +104,16 @@ final class PairedKeys {
     }
 
     private static final int MIN_TOKEN = 30;
+
+    /** Upper- and lower-case letters and a digit, before any allocation. */
+    private static boolean mixed(char[] t, int from, int to) {
+        int kinds = 0;
+        for (int i = from; i < to; i++) {
+            char c = t[i];
+            kinds |= c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : c >= '0' && c <= '9' ? 4 : 0;
+        }
+        return kinds == 7;
+    }
 
     /** Token chars include {@code -} and {@code _} so that a longer identifier or base64url blob is one token. */
     private static boolean tokenChar(char c) {

@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * Redacts text that arrives in pieces, such as a child process's output. {@link #accept} returns the
  * part that is now safe to pass on and keeps back only what could still be the start of a secret:
- * the unfinished last line (bounded), a known-secret prefix, or an unterminated private key block.
+ * the unfinished last line (bounded), a known-secret prefix or piece (a line that ends inside a
+ * piece of a known secret long enough to count waits for the next line, which may continue it), or an
+ * unterminated private key block. Key ids seen earlier in the stream stay in force for later lines,
+ * so a bare provider secret key after its id is caught (see {@link PairedKeys}).
  * The concatenation of every returned string and {@link #finish()} equals
  * {@link Redactor#redact(String)} of the whole text whenever no line is longer than the hold limit.
  *

@@ -386,6 +386,21 @@ class TransformedSecretsTest {
     }
 
     @Test
+    void stream_releasesOrdinaryLinesAtOnceAndHoldsALineEndingInsideAPiece() throws IOException {
+        load();
+        StreamRedactor s = all.newStream();
+        Leakless.assertSameText(s.accept("build ok: 42 tests, 0 failures\n"), "build ok: 42 tests, 0 failures\n",
+                "an ordinary line passes at once");
+        String secret = SECRETS.stream().filter(v -> v.length() == 64).findFirst().orElseThrow();
+        String hex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
+        String first = s.accept(hex.substring(0, 60) + "\n");
+        Leakless.assertAbsent(first, hex.substring(0, 24), "first wrapped line");
+        String rest = s.accept(hex.substring(60, 80) + "\nnext\n") + s.finish();
+        Leakless.assertAbsent(first + rest, hex.substring(60, 80), "short last line of the wrapped hex");
+        Leakless.assertPresent(first + rest, "next\n", "text after it");
+    }
+
+    @Test
     void fragmentThreshold_isHalfTheValueBetweenTheFloorAndTwelve() {
         assertThat(KnownSecrets.fragmentThreshold(6)).isEqualTo(6);
         assertThat(KnownSecrets.fragmentThreshold(8)).isEqualTo(6);
