@@ -287,7 +287,13 @@ public final class KnownSecrets {
         Arrays.fill(prefix, (byte) 0);
     }
 
-    private static void addForm(List<char[]> out, List<Integer> thresholds, char[] form, int threshold) {
+    private static void addForm(List<char[]> out, List<Integer> thresholds, char[] whole, int threshold) {
+        char[] form = whole;
+        if (form.length > FragmentAutomaton.MAX_FORM) {
+            // An encoding that grows the prefix a lot (percent-encoded non-ASCII text) is cut, not refused.
+            form = Arrays.copyOf(whole, FragmentAutomaton.MAX_FORM);
+            Arrays.fill(whole, '\0');
+        }
         if (form.length >= threshold) {
             out.add(form);
             thresholds.add(threshold);

@@ -117,7 +117,15 @@ final class PairedKeys {
 
     /** Token chars include {@code -} and {@code _} so that a longer identifier or base64url blob is one token. */
     private static boolean tokenChar(char c) {
-        return Checks.isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_';
+        return c < 128 && TOKEN[c];
+    }
+
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TOKEN[c] = Checks.isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_';
+        }
     }
 
     static boolean secret(String v, boolean base64) {

@@ -401,6 +401,16 @@ class TransformedSecretsTest {
     }
 
     @Test
+    void nonAsciiValue_whoseUrlEncodingOutgrowsTheIndexIsStillAcceptedAndMatched() {
+        KnownSecrets known = KnownSecrets.create();
+        String value = "\u00e9\u4e2d\u00fc".repeat(700);
+        assertThat(known.add(value.toCharArray())).isTrue();
+        Redactor r = Redactor.create(RedactionConfig.defaults(), known);
+        Leakless.assertSameText(r.redact("x " + value.substring(30, 60) + " y"), "x [REDACTED:known-secret] y", "piece");
+        Leakless.assertSameText(r.redact("x " + value + " y"), "x [REDACTED:known-secret] y", "whole");
+    }
+
+    @Test
     void fragmentThreshold_isHalfTheValueBetweenTheFloorAndTwelve() {
         assertThat(KnownSecrets.fragmentThreshold(6)).isEqualTo(6);
         assertThat(KnownSecrets.fragmentThreshold(8)).isEqualTo(6);
