@@ -22,14 +22,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Each value is also matched in pieces and simple transforms, because a command that may not print
  * a value whole can still print it reversed ({@code rev}), rot13'd ({@code tr}), case-swapped or cut
  * into parts ({@code cut -c1-20}): any run of text that is a substring of the value, of its reverse,
- * of its rot13 or of the reverse of its rot13, compared case-insensitively, is redacted whole once it
+ * of its rot13 or rot47 or of the reverse of those, compared case-insensitively, is redacted whole once it
  * is at least {@link #fragmentThreshold(int)} chars long (12, or half the value for values under 24
  * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the URL-encoded form count at the same
  * length, of the hex form at twice it and of the base64 forms (both alphabets, every alignment) at
  * four thirds of it, rounded down. The cost is bounded: only the first {@value #FRAGMENT_CHARS} chars
  * (and bytes, for the encoded forms) of each value are indexed for pieces, at most two automaton
  * states per indexed char of each form, so the piece index of any value, 1 MiB or more, stays under
- * about 36,000 states (20,000 when URL encoding leaves it alone), and a 6-gram bit set keeps the per-char cost flat. Pieces from beyond that
+ * about 37,000 states (25,000 when URL encoding leaves it alone), and a 6-gram bit set keeps the per-char cost flat. Pieces from beyond that
  * prefix are found only as part of the whole value. See {@link FragmentAutomaton}.
  *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
@@ -261,6 +261,10 @@ public final class KnownSecrets {
                 }
                 addForm(out, thresholds, folded(pct), t);
             }
+            // rot47 (tr '!-~' 'P-~!-O') moves every printable ASCII char, so it is taken of the raw text.
+            char[] r47 = folded(rot47(prefix));
+            addForm(out, thresholds, reversed(r47), t);
+            addForm(out, thresholds, r47, t);
             Arrays.fill(prefix, '\0');
             Arrays.fill(raw, '\0');
             char[] rot = rot13(text);
@@ -307,6 +311,15 @@ public final class KnownSecrets {
             s[i] = FragmentAutomaton.fold(s[i]);
         }
         return s;
+    }
+
+    private static char[] rot47(char[] raw) {
+        char[] out = new char[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            char c = raw[i];
+            out[i] = c >= '!' && c <= '~' ? (char) ('!' + (c - '!' + 47) % 94) : c;
+        }
+        return out;
     }
 
     private static char[] rot13(char[] folded) {
