@@ -20,6 +20,7 @@ final class Detectors {
     private static final int RANK_CUSTOM = 15;
     private static final int MAX_WINDOW = 4096;
     private static final int GENERIC = -2;
+    private static final int PAIR_ID = -3;
 
     private final List<Rule> rules;
     private final List<Rule> fullTextRules;
@@ -60,6 +61,10 @@ final class Detectors {
             words.add(k);
             owner.add(GENERIC);
         }
+        for (String k : PairedKeys.ID_KEYWORDS) {
+            words.add(k);
+            owner.add(PAIR_ID);
+        }
         index = new KeywordIndex(words);
         keywordText = words.toArray(new String[0]);
         keywordRule = owner.stream().mapToInt(Integer::intValue).toArray();
@@ -96,8 +101,19 @@ final class Detectors {
         return name.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
     }
 
-    /** Runs every enabled detector over {@code text}. */
-    void find(String text, char[] chars, SpanSink sink) {
+    /**
+     * Runs every enabled detector over {@code text}. {@code idsSeen} are the {@link PairedKeys}
+     * provider flags of key ids seen before this text (earlier in a stream); returns them with the
+     * ones found here added.
+     */
+    int find(String text, char[] chars, int idsSeen, SpanSink outer) {
+        int[] ids = {idsSeen};
+        SpanSink sink = (s, e, type, rank, v) -> {
+            if (type.equals("aws-access-key")) {
+                ids[0] |= PairedKeys.AWS;
+            }
+            outer.span(s, e, type, rank, v);
+        };
         int n = text.length();
         int rc = rules.size();
         int[] winStart = new int[rc];
@@ -108,6 +124,10 @@ final class Detectors {
         int[] genericEnd = {0};
         index.scan(chars, (k, start) -> {
             int r = keywordRule[k];
+            if (r == PAIR_ID) {
+                ids[0] |= PairedKeys.idAt(text, start, keywordText[k]);
+                return;
+            }
             if (r == GENERIC) {
                 if (start >= genericEnd[0]) {
                     genericEnd[0] = Math.max(genericEnd[0], GenericAssignment.match(text, start, keywordText[k].length(), sink));
@@ -172,6 +192,10 @@ final class Detectors {
         if (pii.ibans()) {
             Scanners.ibans(text, chars, sink);
         }
+        if (ids[0] != 0) {
+            PairedKeys.secrets(chars, ids[0], sink);
+        }
+        return ids[0];
     }
 
     /** The detector names this configuration can report, for documentation and CLI help. */
@@ -195,6 +219,9 @@ final class Detectors {
         if (pii.ibans()) {
             t.add("iban");
         }
+        t.add(PairedKeys.AWS_TYPE);
+        t.add(PairedKeys.ALIBABA_TYPE);
+        t.add(PairedKeys.TENCENT_TYPE);
         t.add("known-secret");
         return t.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().toList();
     }

@@ -19,6 +19,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * found inside a longer blob), lower- and upper-case hex, URL (percent and form) encoding, and JSON
  * string escaping.
  *
+ * <p>Each value is also matched in pieces and simple transforms, because a command that may not print
+ * a value whole can still print it reversed ({@code rev}), rot13'd ({@code tr}), case-swapped or cut
+ * into parts ({@code cut -c1-20}): any run of text that is a substring of the value, of its reverse,
+ * of its rot13 or rot47 or of the reverse of those, compared case-insensitively, is redacted whole once it
+ * is at least {@link #fragmentThreshold(int)} chars long (12, or half the value for values under 24
+ * chars, never under {@value #FRAGMENT_FLOOR}). Pieces of the URL-encoded form count at the same
+ * length, of the hex form at twice it and of the base64 forms (both alphabets, every alignment) at
+ * four thirds of it, rounded down. The cost is bounded: only the first {@value #FRAGMENT_CHARS} chars
+ * (and bytes, for the encoded forms) of each value are indexed for pieces, at most two automaton
+ * states per indexed char of each form, so the piece index of any value, 1 MiB or more, stays under
+ * about 37,000 states (25,000 when URL encoding leaves it alone), and a 6-gram bit set keeps the per-char cost flat. Pieces from beyond that
+ * prefix are found only as part of the whole value. See {@link FragmentAutomaton}.
+ *
  * <p>Values go in as bytes or chars and are copied; they are never turned into {@code String}s, never
  * printed, and {@link #clear()} overwrites every copy. One instance is shared by every
  * {@link Redactor} built with it, so swapping the set takes effect everywhere without rebuilding
@@ -30,10 +43,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class KnownSecrets {
     /** Shortest value matched; shorter ones would match ordinary text. */
     public static final int MIN_LENGTH = 6;
+    /** A piece of a value shorter than this is never matched on its own (see {@link #fragmentThreshold}). */
+    public static final int FRAGMENT_FLOOR = 6;
+    /** A piece this long always matches, whatever the value's length. */
+    public static final int FRAGMENT_LENGTH = 12;
+    /** Chars (and bytes) at the start of each value indexed for pieces; the bound on the index size. */
+    public static final int FRAGMENT_CHARS = 1024;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<byte[]> values = new ArrayList<>();
     private @org.jspecify.annotations.Nullable SecretAutomaton automaton;
+    private @org.jspecify.annotations.Nullable FragmentAutomaton fragments;
 
     private KnownSecrets() {}
 
@@ -131,6 +151,49 @@ public final class KnownSecrets {
         }
     }
 
+    /** Like {@link #withAutomaton} for both automata, under one read lock so they agree. */
+    <T> T withAutomata(java.util.function.BiFunction<@org.jspecify.annotations.Nullable SecretAutomaton,
+            @org.jspecify.annotations.Nullable FragmentAutomaton, T> action) {
+        lock.readLock().lock();
+        try {
+            return action.apply(automaton, fragments);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The piece automaton's state count and whether it is dense, for tests; {-1, 0} when empty. */
+    int[] fragmentShape() {
+        return withAutomata((a, f) -> f == null ? new int[] {-1, 0} : new int[] {f.states(), f.isDense() ? 1 : 0});
+    }
+
+    /** The piece runs of {@code text}, filtered and by a full walk, as flat start/end lists; for tests. */
+    List<List<Integer>> fragmentRuns(char[] text) {
+        return withAutomata((a, f) -> {
+            List<Integer> filtered = new ArrayList<>();
+            List<Integer> full = new ArrayList<>();
+            if (f != null) {
+                f.scan(text, 0, (s, e) -> {
+                    filtered.add(s);
+                    filtered.add(e);
+                });
+                f.scanUnfiltered(text, 0, (s, e) -> {
+                    full.add(s);
+                    full.add(e);
+                });
+            }
+            return List.of(filtered, full);
+        });
+    }
+
+    /**
+     * The shortest piece of a value of {@code length} chars that is redacted on its own: half the
+     * value, rounded up, but at least {@value #FRAGMENT_FLOOR} and at most {@value #FRAGMENT_LENGTH}.
+     */
+    public static int fragmentThreshold(int length) {
+        return Math.max(FRAGMENT_FLOOR, Math.min(FRAGMENT_LENGTH, (length + 1) / 2));
+    }
+
     private void wipeLocked() {
         for (byte[] v : values) {
             Arrays.fill(v, (byte) 0);
@@ -140,6 +203,10 @@ public final class KnownSecrets {
             automaton.wipe();
         }
         automaton = null;
+        if (fragments != null) {
+            fragments.wipe();
+        }
+        fragments = null;
     }
 
     private void rebuild() {
@@ -155,16 +222,140 @@ public final class KnownSecrets {
         for (char[] c : variants) {
             Arrays.fill(c, '\0');
         }
+        if (fragments != null) {
+            fragments.wipe();
+        }
+        List<char[]> forms = new ArrayList<>();
+        List<Integer> thresholds = new ArrayList<>();
+        for (byte[] v : values) {
+            fragmentForms(v, forms, thresholds);
+        }
+        fragments = forms.isEmpty() ? null : new FragmentAutomaton(forms, thresholds);
+        for (char[] c : forms) {
+            Arrays.fill(c, '\0');
+        }
     }
 
+    /**
+     * The forms whose pieces are matched, case-folded, each with its threshold: the text, its rot13,
+     * their reverses, lower-case hex and the three base64 alignments, all of the value's prefix.
+     */
+    static void fragmentForms(byte[] v, List<char[]> out, List<Integer> thresholds) {
+        char[] raw = utf8(v);
+        int length = raw != null ? raw.length : v.length;
+        int t = fragmentThreshold(length);
+        if (raw != null) {
+            char[] text = new char[Math.min(raw.length, FRAGMENT_CHARS)];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = FragmentAutomaton.fold(raw[i]);
+            }
+            // URL-encoded (percent and form): its pieces count as well, so the whole form is found too.
+            char[] prefix = Arrays.copyOf(raw, text.length);
+            char[] pct = urlEncode(prefix, false, true);
+            if (pct != null) {
+                char[] form = urlEncode(prefix, true, true);
+                if (form != null && !Arrays.equals(form, pct)) {
+                    addForm(out, thresholds, folded(form), t);
+                } else if (form != null) {
+                    Arrays.fill(form, '\0');
+                }
+                addForm(out, thresholds, folded(pct), t);
+            }
+            // rot47 (tr '!-~' 'P-~!-O') moves every printable ASCII char, so it is taken of the raw text.
+            char[] r47 = folded(rot47(prefix));
+            addForm(out, thresholds, reversed(r47), t);
+            addForm(out, thresholds, r47, t);
+            Arrays.fill(prefix, '\0');
+            Arrays.fill(raw, '\0');
+            char[] rot = rot13(text);
+            boolean hasLetters = !Arrays.equals(rot, text);
+            addForm(out, thresholds, reversed(text), t);
+            if (hasLetters) {
+                addForm(out, thresholds, reversed(rot), t);
+                addForm(out, thresholds, rot, t);
+            } else {
+                Arrays.fill(rot, '\0');
+            }
+            addForm(out, thresholds, text, t);
+        }
+        byte[] prefix = Arrays.copyOf(v, Math.min(v.length, FRAGMENT_CHARS));
+        addForm(out, thresholds, hex(prefix, "0123456789abcdef"), 2 * t);
+        for (int offset = 0; offset < 3; offset++) {
+            char[] core = base64Core(prefix, offset, Base64.getEncoder().withoutPadding());
+            for (int i = 0; i < core.length; i++) {
+                core[i] = FragmentAutomaton.fold(core[i]);
+            }
+            // A piece of t bytes encoded on its own has 4t/3 (rounded down) chars that hold only its bits.
+            addForm(out, thresholds, core, 4 * t / 3);
+        }
+        Arrays.fill(prefix, (byte) 0);
+    }
+
+    private static void addForm(List<char[]> out, List<Integer> thresholds, char[] whole, int threshold) {
+        char[] form = whole;
+        if (form.length > FragmentAutomaton.MAX_FORM) {
+            // An encoding that grows the prefix a lot (percent-encoded non-ASCII text) is cut, not refused.
+            form = Arrays.copyOf(whole, FragmentAutomaton.MAX_FORM);
+            Arrays.fill(whole, '\0');
+        }
+        if (form.length >= threshold) {
+            out.add(form);
+            thresholds.add(threshold);
+        } else {
+            Arrays.fill(form, '\0');
+        }
+    }
+
+    private static char[] folded(char[] s) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] = FragmentAutomaton.fold(s[i]);
+        }
+        return s;
+    }
+
+    private static char[] rot47(char[] raw) {
+        char[] out = new char[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            char c = raw[i];
+            out[i] = c >= '!' && c <= '~' ? (char) ('!' + (c - '!' + 47) % 94) : c;
+        }
+        return out;
+    }
+
+    private static char[] rot13(char[] folded) {
+        char[] out = new char[folded.length];
+        for (int i = 0; i < folded.length; i++) {
+            char c = folded[i];
+            out[i] = c >= 'a' && c <= 'z' ? (char) ('a' + (c - 'a' + 13) % 26) : c;
+        }
+        return out;
+    }
+
+    private static char[] reversed(char[] s) {
+        char[] out = new char[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[s.length - 1 - i];
+        }
+        return out;
+    }
+
+    /**
+     * The whole-value forms. Those the piece automaton already finds whole (raw, URL-encoded, hex and
+     * the longer base64 cores of a value within its indexed prefix) are left out, so that for the
+     * usual vault values this automaton holds only JSON-escaped forms, or nothing at all: one pass.
+     */
     static void variants(byte[] v, List<char[]> out, List<Boolean> base64) {
         char[] raw = utf8(v);
+        boolean pieces = v.length <= FRAGMENT_CHARS;
+        int t = fragmentThreshold(raw != null ? raw.length : v.length);
         if (raw != null) {
-            add(out, base64, raw, false);
+            if (!pieces) {
+                add(out, base64, raw, false);
+            }
             // Audit details and exports are JSON: a value with a quote, backslash or control char
             // appears there escaped (RFC 8259 section 7).
             add(out, base64, jsonEscape(raw), false);
-            char[] pct = urlEncode(raw, false, true);
+            char[] pct = pieces ? null : urlEncode(raw, false, true);
             if (pct != null) {
                 add(out, base64, pct, false);
                 add(out, base64, urlEncode(raw, false, false), false);
@@ -173,19 +364,27 @@ public final class KnownSecrets {
                     add(out, base64, form, false);
                 }
             }
+            if (pieces) {
+                Arrays.fill(raw, '\0');
+            }
         }
-        add(out, base64, hex(v, "0123456789abcdef"), false);
-        add(out, base64, hex(v, "0123456789ABCDEF"), false);
+        if (!pieces) {
+            add(out, base64, hex(v, "0123456789abcdef"), false);
+            add(out, base64, hex(v, "0123456789ABCDEF"), false);
+        }
         for (int offset = 0; offset < 3; offset++) {
             char[] std = base64Core(v, offset, Base64.getEncoder().withoutPadding());
             char[] url = base64Core(v, offset, Base64.getUrlEncoder().withoutPadding());
-            if (std.length >= MIN_LENGTH) {
+            if (std.length >= MIN_LENGTH && !(pieces && std.length >= 4 * t / 3)) {
                 add(out, base64, std, true);
                 if (!Arrays.equals(std, url)) {
                     add(out, base64, url, true);
                 } else {
                     Arrays.fill(url, '\0');
                 }
+            } else {
+                Arrays.fill(std, '\0');
+                Arrays.fill(url, '\0');
             }
         }
     }

@@ -163,34 +163,40 @@ public final class Redactor {
      * how many chars before {@code probe} could begin a known secret that continues after it.
      */
     List<Span> spans(String text, int probe, int @Nullable [] probeDepth) {
+        return spans(text, probe, probeDepth, null);
+    }
+
+    /**
+     * As {@link #spans(String, int, int[])}; {@code keyIds}, when given, carries the key ids seen so
+     * far in a stream (see {@link PairedKeys}) into this text and back out.
+     */
+    List<Span> spans(String text, int probe, int @Nullable [] probeDepth, int @Nullable [] keyIds) {
         List<Span> raw = new ArrayList<>();
         int n = text.length();
         // One copy up front: the full-text passes below index an array far faster than String.charAt.
         char[] chars = text.toCharArray();
-        detectors.find(text, chars, (s, e, type, rank, v) -> {
+        int ids = detectors.find(text, chars, keyIds == null ? 0 : keyIds[0], (s, e, type, rank, v) -> {
             if (!allow.isEmpty() && allow.contains(v != null ? v : text.substring(s, e))) {
                 return;
             }
             boolean open = (type.equals("private-key") || type.equals("pgp-private-key")) && !text.startsWith("-----", e - 5);
             raw.add(new Span(s, e, type, rank, open));
         });
-        int depth = known.withAutomaton(a -> a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
-            int start = s;
-            int end = e;
-            if (b64) {
-                // The chars next to a base64 core carry a few of the value's bits too.
-                if (start > 0 && isBase64Char(text.charAt(start - 1))) {
-                    start--;
+        if (keyIds != null) {
+            keyIds[0] = ids;
+        }
+        int depth = known.withAutomata((a, f) -> {
+            int exact = a == null ? 0 : a.scan(chars, probe, (s, e, b64) -> {
+                if (b64) {
+                    raw.add(widened(text, s, e));
+                } else {
+                    raw.add(new Span(s, e, "known-secret", 0, false));
                 }
-                if (end < n && isBase64Char(text.charAt(end))) {
-                    end++;
-                }
-                while (end < n && text.charAt(end) == '=' && end - e < 4) {
-                    end++;
-                }
-            }
-            raw.add(new Span(start, end, "known-secret", 0, false));
-        }));
+            });
+            // A piece may be the middle of a base64 encoding whose edge chars carry some of its bits.
+            int piece = f == null ? 0 : f.scan(chars, probe, (s, e) -> raw.add(widened(text, s, e)));
+            return Math.max(exact, piece);
+        });
         if (probeDepth != null) {
             probeDepth[0] = depth;
         }
@@ -213,6 +219,23 @@ public final class Redactor {
         }
         merged.add(cur);
         return merged;
+    }
+
+    /** A base64 match widened over the neighbouring chars that share bits with it, and its padding. */
+    private static Span widened(String text, int s, int e) {
+        int n = text.length();
+        int start = s;
+        int end = e;
+        if (start > 0 && isBase64Char(text.charAt(start - 1))) {
+            start--;
+        }
+        if (end < n && isBase64Char(text.charAt(end))) {
+            end++;
+        }
+        while (end < n && text.charAt(end) == '=' && end - e < 4) {
+            end++;
+        }
+        return new Span(start, end, "known-secret", 0, false);
     }
 
     /** Appends {@code text[from, to)} with the spans lying inside it replaced. */

@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * Redacts text that arrives in pieces, such as a child process's output. {@link #accept} returns the
  * part that is now safe to pass on and keeps back only what could still be the start of a secret:
- * the unfinished last line (bounded), a known-secret prefix, or an unterminated private key block.
+ * the unfinished last line (bounded), a known-secret prefix or piece (a line that ends inside a
+ * piece of a known secret long enough to count waits for the next line, which may continue it), or an
+ * unterminated private key block. Key ids seen earlier in the stream stay in force for later lines,
+ * so a bare provider secret key after its id is caught (see {@link PairedKeys}).
  * The concatenation of every returned string and {@link #finish()} equals
  * {@link Redactor#redact(String)} of the whole text whenever no line is longer than the hold limit.
  *
@@ -27,6 +30,8 @@ public final class StreamRedactor {
     /** Inside an oversized key block already replaced: drop text until its END line. */
     private boolean discarding;
     private boolean finished;
+    /** Key id providers seen so far in this stream, so a bare secret key on a later line is caught. */
+    private final int[] keyIds = new int[1];
 
     StreamRedactor(Redactor redactor) {
         this.redactor = redactor;
@@ -82,7 +87,7 @@ public final class StreamRedactor {
             }
         }
         int[] depth = new int[1];
-        List<Span> spans = redactor.spans(text, cut, all ? null : depth);
+        List<Span> spans = redactor.spans(text, cut, all ? null : depth, keyIds);
         openBlock = -1;
         int openStart = -1;
         if (!all) {
