@@ -19,9 +19,6 @@ final class Dispatcher {
     private static final Pattern COMMAND_LOOKUP = Pattern.compile("-p?[vV]");
     static final Set<String> SHELLS = Classifier.set("bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "fish",
             "busybox", "rbash", "tcsh", "csh");
-    static final Set<String> INTERPRETERS = Classifier.set("python", "python2", "python3", "perl", "ruby", "node",
-            "nodejs", "php", "lua", "Rscript", "deno", "bun", "osascript", "pwsh", "powershell", "tclsh",
-            "wish", "awk-script", "irb", "ipython", "groovy", "jshell");
 
     /** Reserved words that can only reach command position through a mis-parse. */
     static final Set<String> MISPARSED_KEYWORDS = Set.of("{", "}", "(", ")", "then", "fi", "do", "done", "esac",

@@ -11,11 +11,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Classification of git: global options, config keys that run programs, and each sub-command. */
-final class Git {
+final class Git implements CommandFamily {
     // compiled once: String.matches would compile them again for every argument
     private static final Pattern FORCE_FLAGS = Pattern.compile("-[a-zA-Z]*f[a-zA-Z]*");
     private static final Pattern SCP_REMOTE = Pattern.compile("[^/\\s]+@[^/\\s]+:.*");
-    private Git() {
+    Git() {
+    }
+
+    @Override
+    public java.util.Map<String, Handler> handlers() {
+        return java.util.Map.of("git", (e, n, a) -> classify(e, a));
     }
 
     private static final Set<String> READ = Classifier.set("status", "diff", "log", "show", "blame", "annotate", "shortlog",
