@@ -62,9 +62,32 @@ final class Classifier {
         }
         if (h == null) {
             e.unknown(name + " is not a command the policy knows");
+            fileUrls(e, args);
             return;
         }
         h.classify(e, name, args);
+        fileUrls(e, args);
+    }
+
+    /**
+     * A {@code file:} URL handed to a tool that fetches URLs, or to code the analysis cannot see into
+     * ({@code python3 -c "urlopen('file:///etc/shadow')"}), reads that file.
+     */
+    static void fileUrls(Emitter e, List<Word> args) {
+        if (!e.hasClass(CommandClass.NETWORK) && !e.hasClass(CommandClass.UNKNOWN)) {
+            return;
+        }
+        for (Word a : args) {
+            if (!a.literal() || !FileUrls.mentionsFileUrl(a.text())) {
+                continue;
+            }
+            for (String path : FileUrls.paths(a.text())) {
+                if (path.indexOf('{') >= 0 || path.indexOf('[') >= 0) {
+                    e.opaque("the file: URL " + path + " is a pattern the analysis does not expand");
+                }
+                e.read(Word.lit(path));
+            }
+        }
     }
 
     // --- helpers shared by the families ---

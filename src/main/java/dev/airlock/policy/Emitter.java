@@ -135,6 +135,15 @@ final class Emitter {
      * link itself, so deleting a link into ~/.ssh deletes the link, not the keys.
      */
     List<Path> paths(Word w, boolean followLast) {
+        try {
+            return resolvePaths(w, followLast);
+        } catch (java.nio.file.InvalidPathException e) {
+            opaque("operand " + w.text() + " is not a path the analysis can resolve");
+            return List.of();
+        }
+    }
+
+    private List<Path> resolvePaths(Word w, boolean followLast) {
         if (!w.literal()) {
             opaque("operand " + w.text() + " is not literal");
             return List.of();

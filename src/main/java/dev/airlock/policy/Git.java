@@ -112,17 +112,11 @@ final class Git implements CommandFamily {
         if (explicitDir && !inside) {
             e.note("git works on a repository outside the workspace");
         }
+        if (dir != null) {
+            contentReads(e, sub, sargs);
+        }
         if (READ.contains(sub)) {
             e.cls(READ_ONLY);
-            for (Word a : sargs) {
-                // REV:path reads a file from history: the same path rules apply to it
-                String t = a.text();
-                int colon = t.indexOf(':');
-                if (a.literal() && colon >= 0 && colon < t.length() - 1 && !t.startsWith("-")
-                        && !t.contains("://") && dir != null) {
-                    e.read(Word.lit(t.substring(colon + 1)));
-                }
-            }
             for (int k = 0; k < sargs.size(); k++) {
                 String t = sargs.get(k).text();
                 if (t.startsWith("--output=")) {
@@ -353,6 +347,142 @@ final class Git implements CommandFamily {
             e.cls(WRITE_OUTSIDE).note("git config --global changes the user's git configuration");
         } else {
             writes.run();
+        }
+    }
+
+    /** Sub-commands that read the content of the paths they are given (worktree, index or history). */
+    private static final Set<String> CONTENT_READERS = Classifier.set("diff", "log", "show", "blame", "annotate",
+            "grep", "whatchanged", "diff-files", "diff-index", "diff-tree", "hash-object", "add", "apply", "commit",
+            "stash", "am", "cat-file", "archive", "format-patch", "range-diff", "checkout", "restore", "mv",
+            "update-index", "notes", "tag", "merge-file", "check-attr", "rm");
+    /** Options whose value is a file git reads (a message, the contents to blame, patterns, a path list). */
+    private static final Set<String> FILE_VALUE = Classifier.set("-F", "--file", "--contents", "--pathspec-from-file",
+            "--orderfile", "--ignore-revs-file", "--exclude-from", "--patterns-from");
+    /**
+     * Options that take a separate value which is not a path. Kept short on purpose: a value option
+     * missing here only makes its value an operand, which is read only if it names an existing file.
+     */
+    private static final Set<String> OTHER_VALUE = Classifier.set("-m", "--message", "--author", "--committer",
+            "--grep", "--format", "--pretty", "--since", "--until", "--after", "--before", "--date", "--skip",
+            "--encoding", "--diff-filter", "--word-diff-regex", "-L");
+    private static final Set<String> GREP_VALUE = Classifier.set("-e", "--regexp", "-A", "-B", "-C", "--context",
+            "--after-context", "--before-context", "--max-depth", "-m", "--max-count", "--threads");
+
+    private static boolean takesValue(String sub, String opt) {
+        if (sub.equals("grep")) {
+            return GREP_VALUE.contains(opt);
+        }
+        if ((opt.equals("-S") || opt.equals("-G")) && !sub.equals("blame")) {
+            return true;
+        }
+        if (opt.equals("-n") && (sub.equals("log") || sub.equals("whatchanged") || sub.equals("shortlog"))) {
+            return true;
+        }
+        return OTHER_VALUE.contains(opt);
+    }
+
+    /**
+     * Every path a content-reading sub-command names is a read, under the same path rules as
+     * {@code cat}: {@code REV:path} and {@code :path} (history and index), operands after {@code --},
+     * operands that name an existing file, everything with {@code --no-index}, and for {@code git grep
+     * --untracked/--no-index} the whole tree below each directory it searches.
+     */
+    private static void contentReads(Emitter e, String sub, List<Word> sargs) {
+        if (!CONTENT_READERS.contains(sub)) {
+            return;
+        }
+        boolean noIndex = Classifier.hasAny(sargs, "--no-index");
+        boolean grep = sub.equals("grep");
+        boolean untracked = grep && (noIndex || Classifier.hasAny(sargs, "--untracked"));
+        boolean patternGiven = false;
+        boolean afterDashDash = false;
+        boolean patternSeen = false;
+        List<Word> operands = new java.util.ArrayList<>();
+        for (int k = 0; k < sargs.size(); k++) {
+            Word a = sargs.get(k);
+            String t = a.text();
+            if (!a.literal()) {
+                if (afterDashDash || noIndex) {
+                    e.opaque("git " + sub + " reads a path the analysis cannot resolve: " + t);
+                }
+                continue;
+            }
+            if (!afterDashDash && t.equals("--")) {
+                afterDashDash = true;
+                continue;
+            }
+            if (!afterDashDash && t.startsWith("-") && t.length() > 1) {
+                int eq = t.indexOf('=');
+                String opt = eq > 0 ? t.substring(0, eq) : t;
+                boolean fileValue = FILE_VALUE.contains(opt) || (grep && opt.equals("-f"))
+                        || (sub.equals("blame") && opt.equals("-S"));
+                if (fileValue) {
+                    if (eq > 0) {
+                        e.read(Word.lit(t.substring(eq + 1)));
+                    } else if (k + 1 < sargs.size()) {
+                        e.read(sargs.get(++k));
+                    }
+                    patternGiven |= grep;
+                } else {
+                    if (grep && (opt.equals("--regexp") || t.startsWith("-e"))) {
+                        patternGiven = true;
+                    }
+                    if (eq < 0 && takesValue(sub, opt)) {
+                        k++;
+                    }
+                }
+                continue;
+            }
+            if (grep && !patternGiven && !patternSeen && !afterDashDash) {
+                patternSeen = true; // the pattern, not a path
+                continue;
+            }
+            if (!afterDashDash) {
+                // REV:path and :path (:0:path, the index) read a file from history or the index
+                int colon = t.indexOf(':');
+                if (colon >= 0 && !t.contains("://")) {
+                    String path = t.substring(colon + 1);
+                    if (colon == 0 && path.matches("[0-3]:.*")) {
+                        path = path.substring(2);
+                    }
+                    while (path.startsWith(":")) {
+                        path = path.substring(1);
+                    }
+                    if (path.startsWith("(")) {
+                        e.opaque("git pathspec magic " + t + " selects files the analysis cannot resolve");
+                    } else if (!path.isEmpty() && !path.startsWith("/")) {
+                        e.read(Word.lit(path));
+                    }
+                    continue;
+                }
+            }
+            operands.add(a);
+            if (t.startsWith(":(")) {
+                e.opaque("git pathspec magic " + t + " selects files the analysis cannot resolve");
+            }
+        }
+        for (Word a : operands) {
+            String t = a.text();
+            boolean pattern = !a.glob() && (t.indexOf('*') >= 0 || t.indexOf('?') >= 0 || t.indexOf('[') >= 0);
+            boolean exists = e.cwd != null && java.nio.file.Files.exists(e.cwd.resolve(t),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!(afterDashDash || noIndex || exists || pattern || a.glob())) {
+                continue; // a revision or a name that is no file
+            }
+            Word w = pattern ? new Word(t, true, true, false) : a;
+            if (untracked || (noIndex && exists && java.nio.file.Files.isDirectory(e.cwd.resolve(t)))) {
+                e.readTree(w);
+            } else {
+                e.read(w);
+            }
+            if (pattern && t.startsWith("*")) {
+                e.read(new Word("." + t, true, true, false)); // git's * also matches dot files
+            }
+        }
+        if (untracked && operands.isEmpty()) {
+            e.readTree(Word.lit("."));
+            e.note("git grep " + (noIndex ? "--no-index" : "--untracked")
+                    + " searches every file below the current directory, tracked or not");
         }
     }
 

@@ -109,6 +109,7 @@ final class Walker {
             case "function_definition" -> function(node, scope, carry);
             case "variable_assignment" -> assignment(node, scope, carry);
             case "declaration_command", "unset_command" -> declaration(node, scope, carry);
+            case "file_redirect", "heredoc_redirect", "herestring_redirect" -> orphanRedirect(node, scope, carry);
             default -> children(node, scope, carry);
         }
     }
@@ -245,6 +246,21 @@ final class Walker {
         }
     }
 
+    /**
+     * A redirection with no command of its own where tree-sitter leaves it as a bare child: {@code $(<f)}
+     * and {@code `<f`} (bash reads the file and substitutes its content), a redirection inside a test or
+     * arithmetic expression. It still opens its target, so it is checked like any other redirection.
+     */
+    private void orphanRedirect(SyntaxNode node, Scope scope, Carry carry) {
+        List<Redir> redirs = new ArrayList<>();
+        oneRedirect(node, scope, redirs);
+        Emitter e = new Emitter(ctx, scope.cwd, carry.withTrait(SimpleCommand.REDIRECT_ONLY), "(redirect)",
+                List.of("(redirect)"), text(node));
+        e.cls(CommandClass.READ_ONLY);
+        e.redirects(redirs);
+        out.add(e.build());
+    }
+
     /** Redirect children of a node (here-document redirects may hold further ones). */
     private void collectRedirects(SyntaxNode node, Scope scope, List<Redir> redirs) {
         int n = node.childCount();
@@ -274,6 +290,9 @@ final class Walker {
                 }
                 if (!quotedDelimiter) {
                     substitutions(c, scope);
+                    if (backquotes(body.toString(), scope)) {
+                        literal = false;
+                    }
                 }
                 redirs.add(new Redir("<<", null, literal ? body.toString() : null));
                 for (int k = 0; k < c.childCount(); k++) {
@@ -291,6 +310,43 @@ final class Walker {
             }
             default -> { }
         }
+    }
+
+    /**
+     * Runs the {@code `...`} substitutions of an unquoted here-document body, which tree-sitter-bash
+     * leaves as plain text although bash runs them; returns whether there were any.
+     */
+    private boolean backquotes(String body, Scope scope) {
+        int open = -1;
+        boolean any = false;
+        StringBuilder inner = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char ch = body.charAt(i);
+            if (ch == '\\' && i + 1 < body.length()) {
+                char next = body.charAt(i + 1);
+                if (open >= 0) {
+                    // inside backquotes, \` \$ and \\ lose their backslash
+                    inner.append(next == '`' || next == '$' || next == '\\' ? "" : "\\").append(next);
+                }
+                i++;
+            } else if (ch == '`') {
+                if (open < 0) {
+                    open = i;
+                    inner.setLength(0);
+                } else {
+                    any = true;
+                    nested(inner.toString(), scope.copy(), Carry.NONE);
+                    open = -1;
+                }
+            } else if (open >= 0) {
+                inner.append(ch);
+            }
+        }
+        if (open >= 0) {
+            out.add(Emitter.opaqueCommand(body, "a here-document has an unclosed ` substitution", Carry.NONE));
+            any = true;
+        }
+        return any;
     }
 
     private boolean hasExpansion(SyntaxNode n) {

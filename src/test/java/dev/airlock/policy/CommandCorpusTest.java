@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Listed classes must all be present in the analysis (other classes may be there too).
  */
 class CommandCorpusTest {
-    static final List<String> CORPORA = List.of("dangerous.txt", "obfuscation.txt", "secrets.txt", "benign.txt");
+    static final List<String> CORPORA = List.of("dangerous.txt", "obfuscation.txt", "secrets.txt", "benign.txt",
+            "read-forms.txt");
 
     @TempDir
     static Path tmp;
