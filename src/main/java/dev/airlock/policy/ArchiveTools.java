@@ -33,6 +33,12 @@ final class ArchiveTools implements CommandFamily {
     }
 
     private static void zip(Emitter e, String name, List<Word> args) {
+        for (Word a : args) {
+            String t = a.text();
+            if (t.equals("-TT") || t.startsWith("--unzip-command") || t.startsWith("-TT=")) {
+                e.opaque(name + " " + t + " runs a program to test the archive");
+            }
+        }
         List<Word> ops = operands(args, Classifier.set("-x", "-i", "-P", "-b", "-n", "-t", "-tt"));
         int start = 0;
         if (!name.equals("zip") && !ops.isEmpty()) {

@@ -38,6 +38,7 @@ final class Emitter {
     private final Set<String> traits = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
     private final List<Redirection> redirections = new ArrayList<>();
+    private final List<MatchedRule> denials = new ArrayList<>();
 
     Emitter(PathContext ctx, @Nullable Path cwd, Walker.Carry carry, String name, List<String> argv,
             String source) {
@@ -62,7 +63,16 @@ final class Emitter {
     static SimpleCommand opaqueCommand(String source, String why, Walker.Carry carry) {
         return new SimpleCommand("(unknown)", List.of(source), List.of(), EnumSet.of(CommandClass.UNKNOWN),
                 List.of(), List.of(), carry.wrappers(), carry.pipedFrom(),
-                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source);
+                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source, List.of());
+    }
+
+    /** A command that a built-in rule denies outright (a line too complex to analyse, a git key in the
+     * environment that runs a program). */
+    static SimpleCommand deniedCommand(String source, MatchedRule rule, String why, Walker.Carry carry) {
+        return new SimpleCommand("(denied)", List.of(source), List.of(), EnumSet.of(CommandClass.UNKNOWN),
+                List.of(), List.of(), carry.wrappers(), carry.pipedFrom(),
+                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source,
+                List.of(new MatchedRule(rule.id(), Verdict.DENY, why, rule.scope())));
     }
 
     private static Set<String> union(Set<String> a, String b) {
@@ -106,6 +116,20 @@ final class Emitter {
         traits.add(SimpleCommand.OPAQUE);
         note(why);
         return this;
+    }
+
+    /** A built-in rule denies the command, whatever the configured rules say. */
+    Emitter deny(MatchedRule rule, String why) {
+        note(why);
+        MatchedRule m = new MatchedRule(rule.id(), Verdict.DENY, why, rule.scope());
+        if (!denials.contains(m)) {
+            denials.add(m);
+        }
+        return this;
+    }
+
+    boolean denied() {
+        return !denials.isEmpty();
     }
 
     Emitter network(String why) {
@@ -377,6 +401,6 @@ final class Emitter {
             classes.remove(CommandClass.READ_ONLY);
         }
         return new SimpleCommand(name, argv, redirections, classes, accesses, List.copyOf(hosts),
-                carry.wrappers(), carry.pipedFrom(), traits, notes, source);
+                carry.wrappers(), carry.pipedFrom(), traits, notes, source, denials);
     }
 }

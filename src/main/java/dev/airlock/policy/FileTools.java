@@ -91,11 +91,104 @@ final class FileTools implements CommandFamily {
         return t;
     }
 
+    /** Per tool: options whose value is a file the tool reads (a name list, patterns, a format). */
+    private static final Map<String, Set<String>> READ_OPTIONS = Map.ofEntries(
+            Map.entry("sort", Classifier.set("--files0-from", "-T", "--temporary-directory")),
+            Map.entry("wc", Classifier.set("--files0-from")),
+            Map.entry("du", Classifier.set("--files0-from", "-X", "--exclude-from")),
+            Map.entry("diff", Classifier.set("--from-file", "--to-file", "-X", "--exclude-from")),
+            Map.entry("hexdump", Classifier.set("-f", "--format-file")),
+            Map.entry("file", Classifier.set("-f", "--files-from", "-m", "--magic-file")),
+            Map.entry("tree", Classifier.set("--fromfile")),
+            Map.entry("ls", Classifier.set()),
+            Map.entry("join", Classifier.set()),
+            Map.entry("comm", Classifier.set()));
+    /** Per tool: options whose value is a program the tool runs. */
+    private static final Map<String, Set<String>> EXEC_OPTIONS = Map.ofEntries(
+            Map.entry("sort", Classifier.set("--compress-program")),
+            Map.entry("split", Classifier.set("--filter")),
+            Map.entry("less", Classifier.set()),
+            Map.entry("diff", Classifier.set()));
+
+    /**
+     * The flags decide, not the program's name: a value that is a file read is a read, a value that is
+     * a program makes the command opaque, and {@code less +!cmd} runs a shell command.
+     */
+    private static void optionEffects(Emitter e, String name, List<Word> args) {
+        Set<String> reads = READ_OPTIONS.getOrDefault(name, Set.of());
+        Set<String> execs = EXEC_OPTIONS.getOrDefault(name, Set.of());
+        for (int i = 0; i < args.size(); i++) {
+            Word a = args.get(i);
+            String t = a.text();
+            if (!a.literal() || !t.startsWith("-") && !t.startsWith("+")) {
+                continue;
+            }
+            int eq = t.indexOf('=');
+            String opt = eq > 0 && t.startsWith("--") ? t.substring(0, eq) : t;
+            Word value = eq > 0 && t.startsWith("--") ? new Word(t.substring(eq + 1), true, false, false)
+                    : i + 1 < args.size() ? args.get(i + 1) : null;
+            if (reads.contains(opt) && value != null) {
+                if (opt.equals("-T") || opt.equals("--temporary-directory")) {
+                    e.write(value, false);
+                } else {
+                    e.read(value);
+                }
+            } else if (execs.contains(opt)) {
+                e.opaque(name + " " + opt + " runs a program" + (value == null ? "" : ": " + value.text()));
+            } else if ((name.equals("less") || name.equals("more")) && t.startsWith("+")
+                    && (t.indexOf('!') >= 0 || t.indexOf('|') >= 0 || t.contains("s") && t.length() > 2)) {
+                e.opaque(name + " " + t + " runs a command or writes a file when it starts");
+            }
+        }
+    }
+
     private static void create(Emitter e, String name, List<Word> args) {
         for (Word w : operands(args, Classifier.set("-d", "-t", "-r", "-m", "--date", "--reference", "--mode",
                 "-o", "-g", "-S", "-Z"))) {
             e.write(w, false);
         }
+        if (!name.equals("touch")) {
+            for (int i = 0; i < args.size(); i++) {
+                String t = args.get(i).text();
+                String mode = t.equals("-m") || t.equals("--mode") ? (i + 1 < args.size() ? args.get(i + 1).text() : "")
+                        : t.startsWith("--mode=") ? t.substring(7) : t.startsWith("-m") && t.length() > 2 ? t.substring(2)
+                        : null;
+                if (mode != null && setsSpecialBit(mode)) {
+                    e.deny(Builtin.SETUID, name + " -m " + mode + " sets a setuid or setgid bit");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a chmod mode sets the setuid or setgid bit: octal with 2, 4 or 6 in the special digit
+     * ({@code 4755}, {@code 02755}), or a symbolic clause that adds {@code s} ({@code u+s}, {@code g=rws},
+     * {@code +s}, {@code a+rwxs}).
+     */
+    static boolean setsSpecialBit(String mode) {
+        String m = mode.strip();
+        if (m.matches("[0-7]+")) {
+            String digits = m.replaceFirst("^0+(?=[0-7]{4})", "");
+            if (digits.length() < 4) {
+                return false;
+            }
+            int special = digits.charAt(digits.length() - 4) - '0';
+            return (special & 6) != 0;
+        }
+        for (String clause : m.split(",")) {
+            java.util.regex.Matcher c = java.util.regex.Pattern.compile("[ugoa]*((?:[-+=][rwxXstugo]*)+)")
+                    .matcher(clause);
+            if (!c.matches()) {
+                continue;
+            }
+            java.util.regex.Matcher op = java.util.regex.Pattern.compile("([-+=])([rwxXstugo]*)").matcher(c.group(1));
+            while (op.find()) {
+                if (!op.group(1).equals("-") && op.group(2).indexOf('s') >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void ln(Emitter e, List<Word> args) {
@@ -123,8 +216,13 @@ final class FileTools implements CommandFamily {
         if (recursive(args)) {
             e.destructive(name + " -R changes every file below a directory");
         }
-        if (name.equals("chmod") && !ops.isEmpty() && ops.get(0).text().matches(".*[ugo]*\\+[rwx]*s.*|[4267][0-7]{3}")) {
-            e.cls(PRIVILEGED).note("chmod sets a setuid/setgid bit");
+        if (name.equals("chmod") && !reference && !ops.isEmpty()) {
+            Word mode = ops.get(0);
+            if (!mode.literal()) {
+                e.opaque("chmod mode " + mode.text() + " is not literal");
+            } else if (setsSpecialBit(mode.text())) {
+                e.cls(PRIVILEGED).deny(Builtin.SETUID, "chmod " + mode.text() + " sets a setuid or setgid bit");
+            }
         }
     }
 
@@ -158,6 +256,7 @@ final class FileTools implements CommandFamily {
             default -> Classifier.set();
         };
         List<Word> ops = operands(args, withArg);
+        optionEffects(e, name, args);
         if (name.equals("tr")) {
             return; // operands are character sets, not files
         }
@@ -243,6 +342,11 @@ final class FileTools implements CommandFamily {
                     }
                     i++;
                 }
+                for (String fileOpt : List.of("--file=", "--exclude-from=", "--ignore-file=", "--from-file=")) {
+                    if (t.startsWith(fileOpt)) {
+                        e.read(Word.lit(t.substring(fileOpt.length())));
+                    }
+                }
                 if (t.equals("--pre") || t.startsWith("--pre=")) {
                     e.opaque(name + " --pre runs a program on every file");
                     if (t.equals("--pre")) {
@@ -253,7 +357,8 @@ final class FileTools implements CommandFamily {
                 ops.add(a);
             }
         }
-        boolean patternGiven = jq ? hasAny(args, "-f", "--from-file")
+        boolean patternGiven = jq ? hasAny(args, "-f", "--from-file") || args.stream().anyMatch(
+                a -> a.text().startsWith("--from-file="))
                 : hasAny(args, "-e", "-f", "--regexp", "--file") || args.stream().anyMatch(
                         a -> a.text().startsWith("--regexp=") || a.text().startsWith("--file="));
         int first = patternGiven ? 0 : 1;

@@ -36,15 +36,82 @@ final class Git implements CommandFamily {
      * {@code git -c} or {@code git config} is running an arbitrary command.
      */
     static boolean runsProgram(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.startsWith("alias.") || k.startsWith("filter.") || k.startsWith("pager.") || k.startsWith("include")
+        return runsProgram(key, null);
+    }
+
+    /**
+     * Whether git runs {@code value} (or something it names) as a program when {@code key} is set to it;
+     * {@code value} null means unknown. An alias runs a program when it starts with {@code !} or passes
+     * {@code -c}/{@code --config-env} on to git.
+     */
+    static boolean runsProgram(String key, @org.jspecify.annotations.Nullable String value) {
+        String k = key.toLowerCase(Locale.ROOT).strip();
+        if (k.startsWith("alias.")) {
+            if (value == null) {
+                return true;
+            }
+            String v = value.strip();
+            return v.startsWith("!") || v.contains("-c") || v.contains("--config") || v.contains("--exec-path");
+        }
+        return k.startsWith("filter.") || k.startsWith("pager.") || k.startsWith("include")
                 || k.startsWith("credential") || k.startsWith("gpg.") || k.startsWith("protocol.")
                 || k.startsWith("uploadpack.") || k.startsWith("receivepack.") || k.startsWith("core.hookspath")
                 || k.endsWith(".command") || k.endsWith(".driver") || k.endsWith(".textconv") || k.endsWith(".program")
                 || k.endsWith(".helper") || k.endsWith("sshcommand") || k.endsWith("pager") || k.endsWith("editor")
                 || k.endsWith("fsmonitor") || k.endsWith("askpass") || k.endsWith("proxy") || k.endsWith(".cmd")
                 || k.endsWith(".tool") || k.equals("diff.external") || k.startsWith("core.alternaterefs")
-                || k.equals("core.worktree") || k.startsWith("sequence.") || k.endsWith(".path") && k.startsWith("mergetool");
+                || k.equals("core.worktree") || k.startsWith("sequence.") || k.endsWith(".path") && k.startsWith("mergetool")
+                || k.endsWith("uploadpack") || k.endsWith("receivepack") || k.equals("interactive.difffilter")
+                || k.equals("sendemail.smtpserver") || k.equals("init.templatedir")
+                || (k.startsWith("submodule.") && k.endsWith(".update")) || k.equals("core.hookspath")
+                || k.startsWith("remote.") && k.endsWith(".vcs");
+    }
+
+    /** {@code key=value} given to {@code git -c} or {@code git clone -c}. */
+    private static void configPair(Emitter e, String how, Word kv) {
+        String text = kv.text();
+        int eq = text.indexOf('=');
+        String key = eq >= 0 ? text.substring(0, eq) : text;
+        String value = eq >= 0 ? text.substring(eq + 1) : "";
+        if (!kv.literal()) {
+            e.deny(Builtin.GIT_CONFIG_EXEC, how + " " + text + " sets a key the analysis cannot see, which could "
+                    + "make git run a program");
+        } else if (runsProgram(key, value)) {
+            e.deny(Builtin.GIT_CONFIG_EXEC, how + " " + key + " sets a key whose value git runs as a program");
+        }
+    }
+
+    /**
+     * Why an environment variable makes git run a program, or null: the {@code GIT_CONFIG_*} family
+     * (a key, a whole parameter list, or a config file the analysis does not read) and the variables git
+     * takes a program from.
+     */
+    static @org.jspecify.annotations.Nullable String envDenial(String var, String rawValue) {
+        String value = rawValue.strip();
+        if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
+                || value.startsWith("\"") && value.endsWith("\""))) {
+            value = value.substring(1, value.length() - 1);
+        }
+        boolean literal = value.indexOf('$') < 0 && value.indexOf('`') < 0;
+        switch (var) {
+            case "GIT_CONFIG_PARAMETERS" -> {
+                return value.isEmpty() ? null : var + " passes configuration to every git command it runs";
+            }
+            case "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM" -> {
+                return value.isEmpty() || value.equals("/dev/null") ? null
+                        : var + " makes git read configuration, which can run programs, from " + value;
+            }
+            case "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
+                 "GIT_ASKPASS", "GIT_PROXY_COMMAND", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR" -> {
+                return value.isEmpty() ? null : var + " makes git run a program";
+            }
+            default -> {
+                if (var.startsWith("GIT_CONFIG_KEY_") && (!literal || runsProgram(value, null))) {
+                    return var + "=" + value + " sets a git key whose value git runs as a program";
+                }
+                return null;
+            }
+        }
     }
 
     static void classify(Emitter e, List<Word> args) {
@@ -66,14 +133,22 @@ final class Git implements CommandFamily {
                 explicitDir = true;
                 i += 2;
             } else if (t.equals("-c") && i + 1 < args.size()) {
-                String kv = args.get(i + 1).text();
-                String key = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
-                if (runsProgram(key) || !args.get(i + 1).literal()) {
-                    e.opaque("git -c " + key + " makes git run a program");
-                }
+                configPair(e, "git -c", args.get(i + 1));
                 i += 2;
-            } else if (t.startsWith("--config-env") || t.startsWith("--exec-path=")) {
-                e.opaque("git " + t + " can make git run a program");
+            } else if (t.startsWith("-c") && t.length() > 2) {
+                configPair(e, "git -c", Word.lit(t.substring(2)));
+                i++;
+            } else if (t.equals("--config-env") || t.startsWith("--config-env=")) {
+                Word kv = t.equals("--config-env") ? (i + 1 < args.size() ? args.get(++i) : Word.lit(""))
+                        : new Word(t.substring("--config-env=".length()), a.literal(), false, false);
+                String key = kv.text().contains("=") ? kv.text().substring(0, kv.text().indexOf('=')) : kv.text();
+                if (!kv.literal() || runsProgram(key, null)) {
+                    e.deny(Builtin.GIT_CONFIG_EXEC, "git --config-env " + key
+                            + " sets a key whose value git runs as a program");
+                }
+                i++;
+            } else if (t.startsWith("--exec-path=")) {
+                e.deny(Builtin.GIT_CONFIG_EXEC, "git " + t + " makes git run its programs from another directory");
                 i++;
             } else if (t.startsWith("--git-dir") || t.startsWith("--work-tree") || t.startsWith("--namespace")) {
                 if (!t.contains("=")) {
@@ -99,9 +174,17 @@ final class Git implements CommandFamily {
             if (a.literal() && (t.startsWith("--upload-pack") || t.startsWith("--receive-pack") || t.startsWith("--exec=")
                     || t.startsWith("ext::") || t.startsWith("--ext-diff") || t.startsWith("--textconv")
                     || t.equals("-u") && (sub.equals("clone") || sub.equals("fetch") || sub.equals("ls-remote"))
+                    || (sub.equals("grep") && (t.startsWith("-O") || t.startsWith("--open-files-in-pager")))
                     || (sub.equals("bisect") && t.equals("run")) || (sub.equals("rebase") && (t.equals("-x")
                     || t.startsWith("--exec"))))) {
                 e.opaque("git " + sub + " " + t + " runs a program");
+            }
+            if (a.literal() && t.startsWith("--template") && (sub.equals("init") || sub.equals("clone"))) {
+                e.deny(Builtin.GIT_CONFIG_EXEC, "git " + sub + " --template copies hooks and configuration, which "
+                        + "git runs, from a directory the analysis does not read");
+            }
+            if (sub.equals("submodule") && a.literal() && t.equals("foreach")) {
+                e.opaque("git submodule foreach runs a command in every submodule");
             }
         }
         boolean inside = dir != null && e.ctx.inWorkspace(dir);
@@ -286,10 +369,7 @@ final class Git implements CommandFamily {
                 for (int k = 0; k < sargs.size(); k++) {
                     if ((sargs.get(k).text().equals("-c") || sargs.get(k).text().equals("--config"))
                             && k + 1 < sargs.size()) {
-                        String kv = sargs.get(k + 1).text();
-                        if (runsProgram(kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv)) {
-                            e.opaque("git clone -c sets a key that runs a program");
-                        }
+                        configPair(e, "git clone " + sargs.get(k).text(), sargs.get(k + 1));
                     }
                 }
             }
@@ -330,7 +410,15 @@ final class Git implements CommandFamily {
         boolean read = Classifier.hasAny(sargs, "--get", "--get-all", "--get-regexp", "-l", "--list", "get",
                 "list", "--show-origin", "--name-only");
         boolean global = Classifier.hasAny(sargs, "--global", "--system", "--file", "-f");
-        List<Word> ops = Dispatcher.operands(sargs, Classifier.set("--file", "-f", "--blob", "--type", "--default"));
+        List<Word> ops = new java.util.ArrayList<>(Dispatcher.operands(sargs, Classifier.set("--file", "-f", "--blob",
+                "--type", "--default")));
+        if (ops.size() == 1) {
+            // a value that starts with a dash (alias.l '-c core.pager=x log') is still the value
+            int at = sargs.indexOf(ops.get(0));
+            if (at >= 0 && at + 1 < sargs.size() && !sargs.get(at + 1).text().equals("--")) {
+                ops.add(sargs.get(at + 1));
+            }
+        }
         if (ops.size() >= 1 && (ops.get(0).text().equals("set") || ops.get(0).text().equals("unset"))) {
             ops = ops.subList(1, ops.size());
             read = false;
@@ -340,8 +428,14 @@ final class Git implements CommandFamily {
             e.cls(READ_ONLY);
             return;
         }
-        if (!ops.isEmpty() && runsProgram(ops.get(0).text())) {
-            e.opaque("git config " + ops.get(0).text() + " makes git run a program");
+        if (!ops.isEmpty() && (!ops.get(0).literal() || runsProgram(ops.get(0).text(),
+                ops.size() >= 2 && ops.get(1).literal() ? ops.get(1).text() : null))) {
+            e.deny(Builtin.GIT_CONFIG_EXEC, "git config " + ops.get(0).text()
+                    + " sets a key whose value git runs as a program");
+        }
+        String file = Dispatcher.optionValue(sargs, Classifier.set("--file", "-f"), "--file=");
+        if (file != null) {
+            e.write(Word.lit(file), false);
         }
         if (global) {
             e.cls(WRITE_OUTSIDE).note("git config --global changes the user's git configuration");

@@ -25,6 +25,10 @@ final class Interpreters implements CommandFamily {
         CommandFamily.all(t, NAMES, Interpreters::interpreter);
         CommandFamily.all(t, Set.of("source", "."), (e, name, args) -> {
             e.unknown(name + " runs a script in the current shell, which the analysis cannot see into");
+            if (args.isEmpty() || !args.get(0).literal() || Dispatcher.STDIN_NAMES.contains(args.get(0).text())
+                    || args.get(0).text().startsWith("/dev/fd/") || args.get(0).text().startsWith("/proc/")) {
+                Decoders.denyIfDecoded(e, e.carry, name);
+            }
             if (!args.isEmpty()) {
                 e.read(args.get(0));
             }
@@ -37,11 +41,70 @@ final class Interpreters implements CommandFamily {
         return VERSIONED_INTERPRETER.matcher(name).matches() ? Interpreters::interpreter : null;
     }
 
+    /** Short options whose value is the program text ({@code -c}, {@code -e}, {@code -E}, {@code -r}). */
+    private static final String INLINE_SHORT = "ceEr";
+    private static final Set<String> INLINE_LONG = Classifier.set("--eval", "--command", "--exec", "--print");
+    /** Options with a value that is not code and not a file read. */
+    private static final Set<String> WITH_VALUE = Classifier.set("-W", "-X", "-I", "-M", "-m", "-O", "-r",
+            "--require", "--import", "--loader", "--input-type", "-d", "-x");
+
+    /**
+     * An interpreter runs code the analysis cannot see: a script file (read), inline code (opaque), or
+     * code from its input (denied when that input is decoded text). Every other operand is a file or an
+     * argument, and is read as a file: {@code python3 -c "...open(sys.argv[1])" .env} reads .env.
+     */
     private static void interpreter(Emitter e, String name, List<Word> args) {
         e.unknown("runs " + name + " code, which the analysis cannot see into");
-        List<Word> ops = operands(args, Classifier.set("-c", "-e", "-m", "-W", "-X", "-E", "-r", "-I", "-M"));
-        if (!hasAny(args, "-c", "-e", "-m", "-E", "-r", "-p", "-n") && !ops.isEmpty()) {
-            e.read(ops.get(0));
+        boolean inline = false;
+        boolean inlineOpaque = false;
+        boolean module = false;
+        List<Word> ops = new java.util.ArrayList<>();
+        boolean end = false;
+        for (int i = 0; i < args.size(); i++) {
+            Word a = args.get(i);
+            String t = a.text();
+            if (end || !a.literal() || !t.startsWith("-") || t.equals("-")) {
+                ops.add(a);
+                if (!inline && !module) {
+                    end = true; // the script; what follows are its arguments
+                }
+                continue;
+            }
+            if (t.equals("--")) {
+                end = true;
+                continue;
+            }
+            boolean isInline = INLINE_LONG.contains(t) || !t.startsWith("--") && t.length() >= 2
+                    && INLINE_SHORT.indexOf(t.charAt(t.length() - 1)) >= 0 && !(name.startsWith("python")
+                    && t.charAt(t.length() - 1) != 'c') && !(name.startsWith("php") && t.charAt(t.length() - 1) != 'r');
+            boolean attached = !t.startsWith("--") && t.length() > 2 && t.charAt(1) == 'c' && name.startsWith("python");
+            if (isInline || attached) {
+                inline = true;
+                if (!attached && i + 1 < args.size()) {
+                    inlineOpaque |= !args.get(i + 1).literal();
+                    i++;
+                }
+                end = true;
+            } else if (t.equals("-m") && name.startsWith("python")) {
+                module = true;
+                i++; // the module name
+                end = true;
+            } else if (WITH_VALUE.contains(t)) {
+                i++;
+            }
+        }
+        if (inline) {
+            e.opaque(name + " runs inline code given on the command line, which the analysis does not follow");
+        }
+        boolean codeFromInput = inlineOpaque || (!inline && !module && (ops.isEmpty() || !ops.get(0).literal()
+                || Dispatcher.STDIN_NAMES.contains(ops.get(0).text()) || ops.get(0).text().startsWith("/dev/fd/")));
+        if (codeFromInput) {
+            Decoders.denyIfDecoded(e, e.carry, name);
+        }
+        for (Word w : ops) {
+            if (w.literal() && !w.text().equals("-")) {
+                e.read(w);
+            }
         }
     }
 }

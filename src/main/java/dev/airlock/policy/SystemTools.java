@@ -57,6 +57,9 @@ final class SystemTools implements CommandFamily {
             if (name.equals("date") && hasAny(args, "-s", "--set")) {
                 e.cls(PRIVILEGED).note("date -s sets the system clock");
             }
+            if (name.equals("date") || name.equals("man")) {
+                infoFiles(e, name, args);
+            }
         });
         CommandFamily.all(t, DISK_DESTROYERS, SystemTools::disk);
         CommandFamily.all(t, POWER, SystemTools::power);
@@ -69,6 +72,10 @@ final class SystemTools implements CommandFamily {
         });
         CommandFamily.all(t, PRIVILEGED_CMDS, (e, name, args) -> {
             e.cls(PRIVILEGED).cls(WRITE_OUTSIDE).note(name + " changes the system configuration");
+            if (name.equals("sysctl") && (hasAny(args, "-w", "--write", "-p", "--load", "--system")
+                    || args.stream().anyMatch(a -> a.text().contains("=") || a.text().startsWith("--load")))) {
+                e.deny(Builtin.SYSTEM_WRITE, "sysctl " + joined(args) + " changes kernel settings (/proc/sys)");
+            }
             if (name.equals("sysctl") && !hasAny(args, "-w", "--write") && args.stream().noneMatch(
                     a -> a.text().contains("="))) {
                 e.cls(READ_ONLY);
@@ -171,14 +178,75 @@ final class SystemTools implements CommandFamily {
         return name.startsWith("mkfs") ? SystemTools::disk : null;
     }
 
+    /** Arguments that only print help or a version: the program changes nothing. */
+    private static final Set<String> HELP = Classifier.set("--help", "-h", "-?", "--version", "-V", "--usage");
+    /** Arguments of disk tools that only list partitions or simulate. */
+    private static final Set<String> LIST = Classifier.set("-l", "--list", "-s", "--show", "--print", "print",
+            "--dry-run", "--noact", "-n", "--no-act", "--verify", "--info", "-i", "--backup", "-b");
+
+    /** date -f FILE and man -l FILE read files; man -P/-H run a pager or browser. */
+    private static void infoFiles(Emitter e, String name, List<Word> args) {
+        for (int i = 0; i < args.size(); i++) {
+            Word a = args.get(i);
+            String t = a.text();
+            Word next = i + 1 < args.size() ? args.get(i + 1) : null;
+            if (name.equals("date") && (t.equals("-f") || t.equals("--file")) && next != null) {
+                e.read(next);
+            } else if (name.equals("date") && (t.startsWith("--file=") || t.startsWith("-f") && t.length() > 2)) {
+                e.read(Word.lit(t.startsWith("--file=") ? t.substring(7) : t.substring(2)));
+            } else if (name.equals("man") && (t.equals("-P") || t.startsWith("--pager") || t.equals("-H")
+                    || t.startsWith("--html") || t.startsWith("-P") || t.equals("-X") || t.startsWith("--gxditview"))) {
+                e.opaque("man " + t + " runs a program of the caller's choosing");
+            } else if (name.equals("man") && !t.startsWith("-") && (t.indexOf('/') >= 0 || hasAny(args, "-l",
+                    "--local-file"))) {
+                e.read(a);
+            }
+        }
+    }
+
     static void disk(Emitter e, String name, List<Word> args) {
+        boolean literal = args.stream().allMatch(Word::literal);
+        if (literal && !args.isEmpty() && args.stream().allMatch(a -> HELP.contains(a.text()))) {
+            e.cls(READ_ONLY).note(name + " " + joined(args) + " only prints help or its version");
+            return;
+        }
+        boolean lister = name.equals("fdisk") || name.equals("sfdisk") || name.equals("gdisk")
+                || name.equals("sgdisk") || name.equals("parted") || name.equals("wipefs");
+        boolean dryRun = name.startsWith("mk") && hasAny(args, "-n", "--dry-run", "--noact");
+        if (literal && !args.isEmpty() && (dryRun || lister && args.stream().anyMatch(a -> LIST.contains(a.text()))
+                && args.stream().allMatch(a -> LIST.contains(a.text()) || a.text().startsWith("/")
+                        || a.text().startsWith("./")))) {
+            e.cls(PRIVILEGED).cls(READ_ONLY).note(name + " " + joined(args) + " only lists or simulates");
+            return;
+        }
+        List<Word> targets = operands(args, Classifier.set("-t", "-L", "-b", "-O", "-C", "-N", "-E", "-T", "-U",
+                "-I", "-i", "-m", "-r", "-o", "-G", "-g", "-d", "-e", "-z", "-J", "-M"));
+        boolean imagesOnly = literal && !targets.isEmpty()
+                && args.stream().noneMatch(a -> a.text().contains("/dev/") || a.text().startsWith("/proc/"));
+        for (Word w : targets) {
+            for (java.nio.file.Path p : e.paths(w)) {
+                imagesOnly &= e.ctx.inWorkspace(p) && !p.toString().startsWith("/dev/")
+                        && (java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.exists(p));
+            }
+        }
+        if (imagesOnly) {
+            e.cls(WRITE_WORKSPACE).note(name + " formats an image file in the workspace, not a disk");
+            for (Word w : targets) {
+                e.write(w, true);
+            }
+            return;
+        }
         e.cls(PRIVILEGED).destructive(name + " destroys the data on a disk or partition");
-        for (Word w : operands(args, Classifier.set("-t", "-L", "-b", "-n", "-O"))) {
+        for (Word w : targets) {
             e.write(w, false);
         }
     }
 
     private static void power(Emitter e, String name, List<Word> args) {
+        if (!args.isEmpty() && args.stream().allMatch(a -> a.literal() && HELP.contains(a.text()))) {
+            e.cls(READ_ONLY).note(name + " " + joined(args) + " only prints help or its version");
+            return;
+        }
         e.cls(PRIVILEGED).destructive(name + " stops or restarts the machine");
     }
 

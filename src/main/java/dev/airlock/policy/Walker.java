@@ -24,20 +24,33 @@ final class Walker {
         @Nullable Path cwd;
         final Set<String> functions;
         final List<String> defining;
+        /** Variables assigned decoded or generated text ({@code x=$(base64 -d f)}). */
+        final Set<String> decodedVars;
 
         Scope(@Nullable Path cwd) {
-            this(cwd, new HashSet<>(), new ArrayList<>());
+            this(cwd, new HashSet<>(), new ArrayList<>(), new HashSet<>());
         }
 
-        private Scope(@Nullable Path cwd, Set<String> functions, List<String> defining) {
+        private Scope(@Nullable Path cwd, Set<String> functions, List<String> defining, Set<String> decodedVars) {
             this.cwd = cwd;
             this.functions = functions;
             this.defining = defining;
+            this.decodedVars = decodedVars;
         }
 
         /** A subshell: changes to the directory or functions do not leak back. */
         Scope copy() {
-            return new Scope(cwd, new HashSet<>(functions), new ArrayList<>(defining));
+            return new Scope(cwd, new HashSet<>(functions), new ArrayList<>(defining), new HashSet<>(decodedVars));
+        }
+
+        /** Whether {@code text} expands a variable that holds decoded text. */
+        boolean usesDecoded(String text) {
+            for (String v : decodedVars) {
+                if (text.contains("$" + v) || text.contains("${" + v)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -126,6 +139,7 @@ final class Walker {
 
     private void pipeline(SyntaxNode node, Scope scope, Carry carry) {
         List<String> before = new ArrayList<>();
+        boolean decoded = false;
         @Nullable String previousText = carry.stdinText();
         int n = node.childCount();
         for (int i = 0; i < n; i++) {
@@ -135,11 +149,13 @@ final class Walker {
             }
             int start = out.size();
             // every stage of a pipeline runs in its own subshell
-            walk(c, scope.copy(), carry.withPipe(before, previousText));
+            walk(c, scope.copy(), decoded ? carry.withPipe(before, previousText).withTrait(SimpleCommand.DECODED_INPUT)
+                    : carry.withPipe(before, previousText));
             previousText = literalOutput(c, scope);
             for (int k = start; k < out.size(); k++) {
                 before.add(out.get(k).name());
             }
+            decoded |= Decoders.anyDecodes(out.subList(start, out.size()));
         }
     }
 
@@ -196,9 +212,21 @@ final class Walker {
     }
 
     private void assignment(SyntaxNode node, Scope scope, Carry carry) {
+        int start = out.size();
         children(node, scope, carry);
+        @Nullable SyntaxNode varNode = node.childByField("name");
+        if (varNode != null && (Decoders.anyDecodes(out.subList(start, out.size()))
+                || scope.usesDecoded(text(node).substring(Math.min(text(node).length(), text(varNode).length()))))) {
+            scope.decodedVars.add(text(varNode));
+        }
         @Nullable SyntaxNode nameNode = node.childByField("name");
         String name = nameNode == null ? "" : text(nameNode);
+        String assigned = text(node);
+        String gitDenial = Git.envDenial(name, assigned.indexOf('=') >= 0
+                ? assigned.substring(assigned.indexOf('=') + 1) : "");
+        if (gitDenial != null) {
+            out.add(Emitter.deniedCommand(assigned, Builtin.GIT_CONFIG_EXEC, gitDenial, carry));
+        }
         if (Emitter.isDangerousVariable(name)) {
             out.add(Emitter.opaqueCommand(text(node), "assigning " + name
                     + " changes how later commands run", carry));
@@ -219,6 +247,12 @@ final class Walker {
             SyntaxNode c = node.namedChild(i);
             @Nullable SyntaxNode nn = c.type().equals("variable_assignment") ? c.childByField("name") : c;
             String var = nn == null ? "" : text(nn);
+            String assigned = text(c);
+            String gitDenial = c.type().equals("variable_assignment") ? Git.envDenial(var,
+                    assigned.indexOf('=') >= 0 ? assigned.substring(assigned.indexOf('=') + 1) : "") : null;
+            if (gitDenial != null) {
+                e.deny(Builtin.GIT_CONFIG_EXEC, gitDenial);
+            }
             if (Emitter.isDangerousVariable(var)) {
                 e.opaque("setting " + var + " changes how later commands run");
             }
@@ -229,9 +263,10 @@ final class Walker {
     private void redirected(SyntaxNode node, Scope scope, Carry carry) {
         @Nullable SyntaxNode body = node.childByField("body");
         List<Redir> redirs = new ArrayList<>();
+        int start = out.size();
         collectRedirects(node, scope, redirs);
         if (body != null && body.type().equals("command")) {
-            command(body, redirs, scope, carry);
+            command(body, redirs, scope, carry, start);
             return;
         }
         if (body != null) {
@@ -417,6 +452,11 @@ final class Walker {
     }
 
     private void command(SyntaxNode node, List<Redir> outerRedirs, Scope scope, Carry carry) {
+        command(node, outerRedirs, scope, carry, out.size());
+    }
+
+    /** {@code firstInner}: where the commands of this command's substitutions (and redirections) start. */
+    private void command(SyntaxNode node, List<Redir> outerRedirs, Scope scope, Carry carry, int firstInner) {
         List<Word> words = new ArrayList<>();
         List<String[]> assigns = new ArrayList<>();
         List<Redir> redirs = new ArrayList<>(outerRedirs);
@@ -442,6 +482,11 @@ final class Walker {
             }
         }
         Carry c2 = fedBy.isEmpty() ? carry : carry.withPipe(fedBy, carry.stdinText());
+        if (Decoders.anyDecodes(out.subList(firstInner, out.size())) || !scope.decodedVars.isEmpty()
+                && words.stream().anyMatch(x -> !x.literal() && scope.usesDecoded(x.text()))) {
+            // a substitution (or here-string) in this command decodes: if the command runs it, deny
+            c2 = c2.withTrait(SimpleCommand.DECODED_INPUT);
+        }
         for (Redir r : redirs) {
             if (r.hereText() != null && r.operator().startsWith("<<")) {
                 c2 = new Carry(c2.wrappers(), c2.privileged(), c2.remoteHost(), c2.traits(), c2.pipedFrom(),
