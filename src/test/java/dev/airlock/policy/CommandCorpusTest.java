@@ -102,4 +102,21 @@ class CommandCorpusTest {
             assertThat(analysis.classes()).as("classes of %s", c.command()).containsAll(c.classes());
         }));
     }
+
+    @TestFactory
+    Stream<DynamicTest> everyRefusalNamesTheRuleThatDecidedIt() throws IOException {
+        List<Case> all = new ArrayList<>();
+        for (String f : CORPORA) {
+            all.addAll(load(f));
+        }
+        return all.stream().filter(c -> c.verdict() != Verdict.ALLOW)
+                .map(c -> DynamicTest.dynamicTest("refusal of `" + c.command().replace("\n", "⏎") + "` names its rule ("
+                        + c.file() + ":" + c.line() + ")", () -> {
+                    Decision d = engine.checkCommand(c.command(), fixture.ctx);
+                    assertThat(d.reasons()).as("reasons of %s", c.command()).isNotEmpty()
+                            .allSatisfy(r -> assertThat(r).containsPattern("\\(rule [^)]+\\)"));
+                    assertThat(d.rules()).as("rules of %s", c.command())
+                            .anyMatch(r -> r.action() == d.verdict());
+                }));
+    }
 }
