@@ -526,7 +526,7 @@ final class Dispatcher {
             break;
         }
         List<Word> ops = args.subList(Math.min(i, args.size()), args.size());
-        boolean codeFromInput = dashC ? !ops.isEmpty() && !ops.get(0).literal()
+        boolean codeFromInput = dashC ? ops.isEmpty() || !ops.get(0).literal()
                 : ops.isEmpty() || !ops.get(0).literal() || STDIN_NAMES.contains(ops.get(0).text());
         if (codeFromInput && carry.traits().contains(SimpleCommand.DECODED_INPUT)) {
             w.emit(Decoders.denied(source, c, name));

@@ -22,6 +22,7 @@ final class Emitter {
     // compiled once: String.matches would compile them again on every call
     private static final Pattern DOTS = Pattern.compile("\\.+/?|\\./\\.+/?");
     private static final Pattern FD_DUP = Pattern.compile("[0-9]+-?|-");
+    private static final Pattern PROC_SELF = Pattern.compile("/+proc/+(?:self|thread-self|[0-9]+)/+(cwd|root)(/.*)?");
 
     private static final Set<String> HARMLESS_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr",
             "/dev/stdin", "/dev/tty", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/full");
@@ -178,6 +179,20 @@ final class Emitter {
         String s = w.text();
         if (s.isEmpty()) {
             return List.of();
+        }
+        // /proc/self/cwd is the command's directory, /proc/self/root its root: not the analyser's
+        java.util.regex.Matcher proc = PROC_SELF.matcher(s);
+        if (proc.matches()) {
+            String rest = proc.group(2) == null ? "" : proc.group(2);
+            if (proc.group(1).equals("cwd")) {
+                if (cwd == null) {
+                    opaque("relative path " + s + " after a directory change the analysis cannot follow");
+                    return List.of();
+                }
+                s = cwd + rest;
+            } else {
+                s = rest.isEmpty() ? "/" : rest;
+            }
         }
         Path base;
         if (s.startsWith("/")) {

@@ -202,6 +202,7 @@ final class FileTools implements CommandFamily {
             e.write(Word.lit(t), false);
         } else if (ops.size() >= 2) {
             e.write(ops.get(ops.size() - 1), true);
+            intoDirectory(e, ops.get(ops.size() - 1), ops.subList(0, ops.size() - 1));
         } else if (e.cwd != null) {
             e.write(Word.lit("."), false);
         }
@@ -242,8 +243,11 @@ final class FileTools implements CommandFamily {
             case "uniq" -> Classifier.set("-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars");
             case "diff" -> Classifier.set("-x", "-X", "-I", "-L", "-U", "-C", "-F", "--label", "--exclude",
                     "--exclude-from", "--ignore-matching-lines", "--from-file", "--to-file", "-W", "--width");
-            case "od", "hexdump", "xxd" -> Classifier.set("-A", "-j", "-N", "-t", "-w", "-n", "-s", "-c", "-l", "-e",
-                    "-f", "-o", "-g", "-C");
+            // only options that really take a value: a value mistaken for an operand is merely a read
+            case "od" -> Classifier.set("-A", "-j", "-N", "-t", "-w", "-S", "--address-radix", "--skip-bytes",
+                    "--read-bytes", "--format", "--width", "--strings");
+            case "hexdump" -> Classifier.set("-e", "-f", "-n", "-s");
+            case "xxd" -> Classifier.set("-c", "-g", "-l", "-o", "-s", "-n", "-cols", "-len", "-seek", "-groupsize");
             case "column" -> Classifier.set("-s", "-t", "-c", "-o", "-N", "-R", "-H", "-W", "-J");
             case "split", "csplit" -> Classifier.set("-l", "-b", "-C", "-n", "-a", "-t", "-d", "-f", "--lines",
                     "--bytes", "--number", "--suffix-length", "--additional-suffix", "--prefix");
@@ -572,6 +576,7 @@ final class FileTools implements CommandFamily {
                 e.host(hostOrEmpty(dest.text()));
             } else {
                 e.write(dest, true);
+                intoDirectory(e, dest, sources);
             }
         }
         if (remote || name.equals("scp")) {
@@ -587,6 +592,34 @@ final class FileTools implements CommandFamily {
         }
         if (!e.hasClass(WRITE_WORKSPACE) && !e.hasClass(WRITE_OUTSIDE) && !e.hasClass(NETWORK)) {
             e.cls(READ_ONLY);
+        }
+    }
+
+    /**
+     * {@code cp -r hooks .git/} writes {@code .git/hooks}: when the destination is a directory, each
+     * source lands at {@code DEST/NAME}, and that path is a write too.
+     */
+    static void intoDirectory(Emitter e, Word dest, List<Word> sources) {
+        if (!dest.literal() || e.cwd == null || sources.isEmpty()) {
+            return;
+        }
+        java.nio.file.Path d = e.cwd.resolve(dest.text());
+        if (!dest.text().endsWith("/") && !java.nio.file.Files.isDirectory(d)) {
+            return;
+        }
+        for (Word s : sources) {
+            if (!s.literal() || isRemoteSpec(s)) {
+                continue;
+            }
+            String t = s.text();
+            while (t.length() > 1 && t.endsWith("/")) {
+                t = t.substring(0, t.length() - 1);
+            }
+            java.nio.file.Path fn = java.nio.file.Path.of(t).getFileName();
+            if (fn != null && !fn.toString().equals(".") && !fn.toString().equals("..")) {
+                String base = dest.text().endsWith("/") ? dest.text() : dest.text() + "/";
+                e.write(new Word(base + fn, true, s.glob(), false), true);
+            }
         }
     }
 

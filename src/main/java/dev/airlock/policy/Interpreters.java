@@ -101,9 +101,15 @@ final class Interpreters implements CommandFamily {
         if (codeFromInput) {
             Decoders.denyIfDecoded(e, e.carry, name);
         }
+        // perl -i / ruby -i edit their file operands in place (-pi, -i.bak, -pi.orig)
+        boolean inPlace = (name.startsWith("perl") || name.startsWith("ruby")) && args.stream().anyMatch(a ->
+                a.literal() && a.text().matches("-[a-zA-Z]*i.*") && !a.text().startsWith("--"));
         for (Word w : ops) {
             if (w.literal() && !w.text().equals("-")) {
                 e.read(w);
+                if (inPlace) {
+                    e.write(w, true);
+                }
             }
         }
     }

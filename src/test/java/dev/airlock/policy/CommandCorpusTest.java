@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommandCorpusTest {
     static final List<String> CORPORA = List.of("dangerous.txt", "obfuscation.txt", "secrets.txt", "benign.txt",
-            "read-forms.txt", "write-forms.txt", "decode-exec.txt", "flags.txt");
+            "read-forms.txt", "write-forms.txt", "decode-exec.txt", "flags.txt", "evasions.txt");
 
     @TempDir
     static Path tmp;
