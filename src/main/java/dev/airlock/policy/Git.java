@@ -419,16 +419,18 @@ final class Git implements CommandFamily {
                 ops.add(sargs.get(at + 1));
             }
         }
+        boolean unsetVerb = !ops.isEmpty() && ops.get(0).text().equals("unset");
         if (ops.size() >= 1 && (ops.get(0).text().equals("set") || ops.get(0).text().equals("unset"))) {
             ops = ops.subList(1, ops.size());
             read = false;
         }
-        if (read || ops.size() < 2 && !Classifier.hasAny(sargs, "--unset", "--unset-all", "--add",
-                "--replace-all", "--remove-section", "--rename-section", "-e", "--edit")) {
+        if (!unsetVerb && (read || ops.size() < 2 && !Classifier.hasAny(sargs, "--unset", "--unset-all", "--add",
+                "--replace-all", "--remove-section", "--rename-section", "-e", "--edit"))) {
             e.cls(READ_ONLY);
             return;
         }
-        if (!ops.isEmpty() && (!ops.get(0).literal() || runsProgram(ops.get(0).text(),
+        boolean removes = unsetVerb || Classifier.hasAny(sargs, "--unset", "--unset-all", "--remove-section");
+        if (!removes && !ops.isEmpty() && (!ops.get(0).literal() || runsProgram(ops.get(0).text(),
                 ops.size() >= 2 && ops.get(1).literal() ? ops.get(1).text() : null))) {
             e.deny(Builtin.GIT_CONFIG_EXEC, "git config " + ops.get(0).text()
                     + " sets a key whose value git runs as a program");
