@@ -484,9 +484,32 @@ final class Git implements CommandFamily {
      * --untracked/--no-index} the whole tree below each directory it searches.
      */
     private static void contentReads(Emitter e, String sub, List<Word> sargs) {
+        boolean fromInput = sargs.stream().anyMatch(a -> a.literal() && (a.text().equals("--stdin")
+                || a.text().equals("--stdin-paths") || a.text().startsWith("--batch")
+                || a.text().equals("--pathspec-from-file=-") || a.text().equals("--paths-from-stdin")));
+        if (fromInput) {
+            // object names or paths come from the input: known text is checked, anything else is opaque
+            String in = e.carry.stdinText();
+            if (in == null) {
+                e.opaque("git " + sub + " reads object names or paths from its input, which the analysis "
+                        + "cannot see");
+            } else {
+                List<Word> named = new java.util.ArrayList<>();
+                for (String token : in.strip().split("\\s+")) {
+                    if (!token.isEmpty()) {
+                        named.add(Word.lit(token));
+                    }
+                }
+                contentReadsOf(e, "show", named);
+            }
+        }
         if (!CONTENT_READERS.contains(sub)) {
             return;
         }
+        contentReadsOf(e, sub, sargs);
+    }
+
+    private static void contentReadsOf(Emitter e, String sub, List<Word> sargs) {
         boolean noIndex = Classifier.hasAny(sargs, "--no-index");
         boolean grep = sub.equals("grep");
         boolean untracked = grep && (noIndex || Classifier.hasAny(sargs, "--untracked"));
