@@ -81,12 +81,19 @@ final class Classifier {
             if (!a.literal() || !FileUrls.mentionsFileUrl(a.text())) {
                 continue;
             }
-            for (String path : FileUrls.paths(a.text())) {
-                if (path.indexOf('{') >= 0 || path.indexOf('[') >= 0) {
-                    e.opaque("the file: URL " + path + " is a pattern the analysis does not expand");
-                }
-                e.read(Word.lit(path));
+            fileUrlsIn(e, a.text());
+        }
+    }
+
+    static void fileUrlsIn(Emitter e, String text) {
+        if (!FileUrls.mentionsFileUrl(text)) {
+            return;
+        }
+        for (String path : FileUrls.paths(text)) {
+            if (path.indexOf('{') >= 0 || path.indexOf('[') >= 0) {
+                e.opaque("the file: URL " + path + " is a pattern the analysis does not expand");
             }
+            e.read(Word.lit(path));
         }
     }
 

@@ -408,6 +408,7 @@ final class FileTools implements CommandFamily {
                 e.opaque("awk program is not literal");
             } else if (prog.text().matches("(?s).*(system|getline|\\||>|fflush|close\\s*\\().*")) {
                 e.opaque("awk program can run commands or write files: " + prog.text());
+                Interpreters.pathsInCode(e, prog.text());
             }
         }
         for (int i = first; i < ops.size(); i++) {

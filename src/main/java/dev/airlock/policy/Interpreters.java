@@ -82,7 +82,12 @@ final class Interpreters implements CommandFamily {
                 inline = true;
                 if (!attached && i + 1 < args.size()) {
                     inlineOpaque |= !args.get(i + 1).literal();
+                    if (args.get(i + 1).literal()) {
+                        pathsInCode(e, args.get(i + 1).text());
+                    }
                     i++;
+                } else if (attached) {
+                    pathsInCode(e, t.substring(2));
                 }
                 end = true;
             } else if (t.equals("-m") && name.startsWith("python")) {
@@ -112,5 +117,63 @@ final class Interpreters implements CommandFamily {
                 }
             }
         }
+    }
+
+    private static final java.util.regex.Pattern PATH_LIKE = java.util.regex.Pattern.compile("[~./A-Za-z0-9_@%+=:,-]+");
+
+    /** The contents of the '…', "…" and `…` strings in {@code code}, paired as the quotes open and close. */
+    static List<String> quotedStrings(String code) {
+        List<String> out = new java.util.ArrayList<>();
+        char quote = 0;
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (quote == 0) {
+                if (c == '\'' || c == '"' || c == '`') {
+                    quote = c;
+                    cur.setLength(0);
+                }
+            } else if (c == '\\' && i + 1 < code.length()) {
+                cur.append(code.charAt(++i));
+            } else if (c == quote) {
+                out.add(cur.toString());
+                quote = 0;
+            } else {
+                cur.append(c);
+            }
+        }
+        return out;
+    }
+    private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
+            "(?i)write|'[wax]b?\\+?'|\"[wax]b?\\+?\"|rename|replace|symlink|link|copy|move|chmod|unlink|remove"
+                    + "|mkdir|append|>|truncate|dump|save|put|out");
+
+    /**
+     * Quoted path-like strings in inline code ({@code open('.env')}, {@code readFileSync(".env")},
+     * {@code open('.git/hooks/pre-commit','w')}) are checked as reads, and as writes when the code
+     * writes at all: the code stays opaque, but a literal secret or code-execution point in it is
+     * refused before anything runs.
+     */
+    static void pathsInCode(Emitter e, String code) {
+        if (code.length() > 64 * 1024) {
+            return;
+        }
+        boolean writes = WRITES.matcher(code).find();
+        int seen = 0;
+        for (String p : quotedStrings(code)) {
+            if (seen++ >= 64) {
+                break;
+            }
+            if (p.isEmpty() || p.length() > 1024 || p.startsWith("-") || !PATH_LIKE.matcher(p).matches()
+                    || p.matches("[0-9.:,=+%@-]+")) {
+                continue;
+            }
+            Word w = Word.lit(p);
+            e.read(w);
+            if (writes) {
+                e.write(w, false);
+            }
+        }
+        Classifier.fileUrlsIn(e, code);
     }
 }
