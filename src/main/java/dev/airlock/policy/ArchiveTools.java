@@ -80,6 +80,15 @@ final class ArchiveTools implements CommandFamily {
                     || t.startsWith("--info-script") || t.startsWith("--new-volume-script") || t.equals("-F")) {
                 e.opaque("tar option " + t + " runs a program");
             }
+            if ((t.equals("-T") || t.equals("--files-from") || t.equals("-X") || t.equals("--exclude-from"))
+                    && i + 1 < args.size()) {
+                e.read(args.get(++i)); // a list of names, echoed back in errors
+                continue;
+            }
+            if (t.startsWith("--files-from=") || t.startsWith("--exclude-from=")) {
+                e.read(Word.lit(t.substring(t.indexOf('=') + 1)));
+                continue;
+            }
             if (t.equals("--extract") || t.equals("--get")) {
                 mode = "x";
             } else if (t.equals("--create")) {

@@ -587,6 +587,20 @@ final class FileTools implements CommandFamily {
                 || a.text().equals("--remove-source-files"))) {
             e.destructive("rsync --delete removes files at the destination");
         }
+        for (int i = 0; i < args.size(); i++) {
+            String t = args.get(i).text();
+            if (name.equals("rsync") && Set.of("--files-from", "--exclude-from", "--include-from", "--password-file")
+                    .contains(t) && i + 1 < args.size()) {
+                e.read(args.get(i + 1));
+            } else if (name.equals("rsync") && (t.startsWith("--files-from=") || t.startsWith("--exclude-from=")
+                    || t.startsWith("--include-from=") || t.startsWith("--password-file="))) {
+                e.read(Word.lit(t.substring(t.indexOf('=') + 1)));
+            }
+            if ((name.equals("scp") || name.equals("sftp")) && (t.equals("-S") || t.startsWith("-S"))
+                    || t.contains("ProxyCommand") || t.contains("LocalCommand")) {
+                e.opaque(name + " " + t + " runs a program of the caller's choosing");
+            }
+        }
         if (name.equals("rsync") && (hasAny(args, "-e", "--rsh") || args.stream().anyMatch(
                 a -> a.text().startsWith("--rsh=") || a.text().startsWith("--rsync-path")))) {
             e.unknown("rsync runs a custom remote shell command");
