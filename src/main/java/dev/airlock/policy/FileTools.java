@@ -99,16 +99,11 @@ final class FileTools implements CommandFamily {
             Map.entry("diff", Classifier.set("--from-file", "--to-file", "-X", "--exclude-from")),
             Map.entry("hexdump", Classifier.set("-f", "--format-file")),
             Map.entry("file", Classifier.set("-f", "--files-from", "-m", "--magic-file")),
-            Map.entry("tree", Classifier.set("--fromfile")),
-            Map.entry("ls", Classifier.set()),
-            Map.entry("join", Classifier.set()),
-            Map.entry("comm", Classifier.set()));
+            Map.entry("tree", Classifier.set("--fromfile")));
     /** Per tool: options whose value is a program the tool runs. */
     private static final Map<String, Set<String>> EXEC_OPTIONS = Map.ofEntries(
             Map.entry("sort", Classifier.set("--compress-program")),
-            Map.entry("split", Classifier.set("--filter")),
-            Map.entry("less", Classifier.set()),
-            Map.entry("diff", Classifier.set()));
+            Map.entry("split", Classifier.set("--filter")));
 
     /**
      * The flags decide, not the program's name: a value that is a file read is a read, a value that is

@@ -187,6 +187,25 @@ final class Git implements CommandFamily {
                 e.opaque("git submodule foreach runs a command in every submodule");
             }
         }
+        // sub-commands that write files at a path they are given
+        for (int k = 0; k < sargs.size(); k++) {
+            Word a = sargs.get(k);
+            String t = a.text();
+            if (sub.equals("checkout-index") && t.startsWith("--prefix=")) {
+                e.write(Word.lit(t.substring(9)), true);
+            }
+        }
+        if ((sub.equals("init") || sub.equals("worktree") && Classifier.hasAny(sargs, "add"))) {
+            List<Word> targets = Dispatcher.operands(sargs, Classifier.set("-b", "-B", "--template",
+                    "--separate-git-dir", "--object-format", "--ref-format", "--initial-branch", "--shared",
+                    "--reason"));
+            for (Word w : targets) {
+                if (!w.text().equals("add") || !sub.equals("worktree")) {
+                    e.write(w, false);
+                    break;
+                }
+            }
+        }
         boolean inside = dir != null && e.ctx.inWorkspace(dir);
         if (dir == null) {
             e.opaque("git runs in a directory the analysis cannot resolve");
