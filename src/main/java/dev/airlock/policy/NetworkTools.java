@@ -235,8 +235,10 @@ final class NetworkTools implements CommandFamily {
                 e.opaque(name + " " + opt + " takes options from " + t + ", which the analysis does not read");
             }
             case DATA -> {
+                // @file reads the file; --data-urlencode also takes name@file (no = before the @)
                 int at = t.indexOf('@');
-                if (at >= 0 && (at == 0 || !t.substring(0, at).contains("="))) {
+                boolean urlencode = opt.equals("data-urlencode") || opt.equals("--data-urlencode");
+                if (at == 0 || at > 0 && urlencode && !t.substring(0, at).contains("=")) {
                     e.read(new Word(t.substring(at + 1), v.literal(), v.glob(), false));
                 }
             }
