@@ -21,8 +21,15 @@ import org.treesitter.TreeSitterBash;
  * copied into Java ({@link SyntaxNode}) and closed before its line is analysed.
  */
 public final class CommandAnalyzer implements AutoCloseable {
-    /** Nested {@code bash -c "bash -c ..."} beyond this depth is treated as opaque. */
+    /** Nested {@code bash -c "bash -c ..."} beyond this depth is too complex to analyse: denied. */
     static final int MAX_DEPTH = 8;
+    /** A line longer than this (in chars) is too complex to analyse: denied. */
+    static final int MAX_LINE_CHARS = 64 * 1024;
+    /** A syntax tree deeper than this ({@code $($($(...)))}, very long {@code &&} chains) is denied. */
+    static final int MAX_TREE_DEPTH = 256;
+    /** A line that would run more simple commands than this is denied. */
+    static final int MAX_COMMANDS = 2048;
+    static final String TOO_COMPLEX = "too complex to analyse";
 
     private final TSLanguage language;
     private final BashParser.Grammar grammar;
@@ -53,17 +60,61 @@ public final class CommandAnalyzer implements AutoCloseable {
 
     /** Analyses one command line (it may span several lines, e.g. with here-documents). */
     public CommandAnalysis analyze(String line, PathContext ctx) {
+        if (line.length() > MAX_LINE_CHARS) {
+            return tooComplex(line, "the line is longer than " + MAX_LINE_CHARS + " characters");
+        }
         List<SimpleCommand> out = new ArrayList<>();
-        boolean error = parse(line, new Walker.Scope(ctx.cwd()), Walker.Carry.NONE, ctx, out, 0);
+        boolean error;
+        try {
+            error = parse(line, new Walker.Scope(ctx.cwd()), Walker.Carry.NONE, ctx, out, 0);
+        } catch (StackOverflowError e) {
+            // the bounds below should make this unreachable; if not, the line is still refused
+            return tooComplex(line, "the line nests too deeply");
+        }
+        if (out.size() > MAX_COMMANDS) {
+            return tooComplex(line, "the line would run more than " + MAX_COMMANDS + " commands");
+        }
         return new CommandAnalysis(line, out, error);
+    }
+
+    private static CommandAnalysis tooComplex(String line, String why) {
+        String shown = line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return new CommandAnalysis(line, List.of(Emitter.deniedCommand(shown, Builtin.TOO_COMPLEX,
+                TOO_COMPLEX + ": " + why, Walker.Carry.NONE)), false);
+    }
+
+    private static int depth(SyntaxNode root) {
+        int max = 0;
+        java.util.ArrayDeque<SyntaxNode> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        while (!nodes.isEmpty()) {
+            SyntaxNode n = nodes.pop();
+            int d = depths.pop();
+            max = Math.max(max, d);
+            if (max > MAX_TREE_DEPTH) {
+                return max;
+            }
+            for (SyntaxNode c : n.children()) {
+                nodes.push(c);
+                depths.push(d + 1);
+            }
+        }
+        return max;
     }
 
     /** Parses {@code text} and appends its commands to {@code out}; returns whether it had errors. */
     boolean parse(String text, Walker.Scope scope, Walker.Carry carry, PathContext ctx,
             List<SimpleCommand> out, int depth) {
         if (depth > MAX_DEPTH) {
-            out.add(Emitter.opaqueCommand(text, "nested shell strings deeper than " + MAX_DEPTH
-                    + " levels", carry));
+            out.add(Emitter.deniedCommand(text, Builtin.TOO_COMPLEX, TOO_COMPLEX + ": shell strings nested deeper than "
+                    + MAX_DEPTH + " levels", carry));
+            return false;
+        }
+        if (out.size() > MAX_COMMANDS || text.length() > MAX_LINE_CHARS) {
+            out.add(Emitter.deniedCommand(text.length() > 200 ? text.substring(0, 200) + "..." : text,
+                    Builtin.TOO_COMPLEX, TOO_COMPLEX + ": the line expands to too many commands", carry));
             return false;
         }
         text = joinContinuationLines(text);
@@ -75,6 +126,12 @@ public final class CommandAnalyzer implements AutoCloseable {
             // Released before walking: the walk may parse nested strings and would otherwise hold one
             // parser per nesting level.
             release(parser);
+        }
+        if (depth(parsed.root()) > MAX_TREE_DEPTH) {
+            out.add(Emitter.deniedCommand(text.length() > 200 ? text.substring(0, 200) + "..." : text,
+                    Builtin.TOO_COMPLEX, TOO_COMPLEX + ": its syntax nests deeper than " + MAX_TREE_DEPTH + " levels",
+                    carry));
+            return parsed.hasError();
         }
         // The parser's offsets index the binding's modified UTF-8, not plain UTF-8 (an emoji differs).
         byte[] source = ModifiedUtf8.encode(text);

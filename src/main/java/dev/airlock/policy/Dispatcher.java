@@ -19,9 +19,10 @@ final class Dispatcher {
     private static final Pattern COMMAND_LOOKUP = Pattern.compile("-p?[vV]");
     static final Set<String> SHELLS = Classifier.set("bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "fish",
             "busybox", "rbash", "tcsh", "csh");
-    static final Set<String> INTERPRETERS = Classifier.set("python", "python2", "python3", "perl", "ruby", "node",
-            "nodejs", "php", "lua", "Rscript", "deno", "bun", "osascript", "pwsh", "powershell", "tclsh",
-            "wish", "awk-script", "irb", "ipython", "groovy", "jshell");
+
+    /** Script names that make a shell or interpreter read its code from its input. */
+    static final Set<String> STDIN_NAMES = Set.of("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0",
+            "/dev/fd/3", "/dev/fd/4", "/dev/fd/5", "/dev/fd/63", "/dev/fd/62", "/proc/self/fd/63");
 
     /** Reserved words that can only reach command position through a mis-parse. */
     static final Set<String> MISPARSED_KEYWORDS = Set.of("{", "}", "(", ")", "then", "fi", "do", "done", "esac",
@@ -33,6 +34,11 @@ final class Dispatcher {
     static void dispatch(Walker w, List<Word> words, List<String[]> assigns, List<Walker.Redir> redirs,
             Walker.Scope scope, Walker.Carry carry, String source) {
         for (String[] a : assigns) {
+            String raw = a[1].indexOf('=') >= 0 ? a[1].substring(a[1].indexOf('=') + 1) : "";
+            String gitDenial = Git.envDenial(a[0], raw);
+            if (gitDenial != null) {
+                w.emit(Emitter.deniedCommand(a[1], Builtin.GIT_CONFIG_EXEC, gitDenial, carry));
+            }
             if (Emitter.isDangerousVariable(a[0])) {
                 carry = carry.withTrait(SimpleCommand.OPAQUE);
                 w.emit(Emitter.opaqueCommand(a[1], "assigning " + a[0] + " changes what the command runs",
@@ -67,6 +73,7 @@ final class Dispatcher {
         if (!head.literal()) {
             Emitter e = emitter(w, scope, carry, head.text(), words, source);
             e.opaque("the command name " + head.text() + " is not literal");
+            Decoders.denyIfDecoded(e, carry, "the command name " + head.text());
             e.redirects(redirs);
             w.emit(e.build());
             return;
@@ -205,6 +212,10 @@ final class Dispatcher {
                     run(w, inner, redirs, scope, carry.withWrapper(name, false), source);
                 }
             }
+            case "flock", "strace", "ltrace", "script", "chronic", "rlwrap", "dbus-run-session", "xvfb-run",
+                 "ssh-agent", "proxychains", "proxychains4", "torsocks", "valgrind", "faketime", "cpulimit",
+                 "prlimit", "numactl", "setpriv", "runuser", "firejail", "sg", "entr", "ts", "unbuffer2" ->
+                    wrapper(w, name, words, rest, redirs, scope, carry, source);
             case "watch" -> {
                 int i = skipOptions(rest, 0, Classifier.set("-n", "-d", "--interval", "-q", "--equexit"));
                 List<Word> inner = rest.subList(i, rest.size());
@@ -233,6 +244,9 @@ final class Dispatcher {
                         source);
             }
             case "eval" -> {
+                if (hasNonLiteral(rest) && carry.traits().contains(SimpleCommand.DECODED_INPUT)) {
+                    w.emit(Decoders.denied(source, carry, "eval"));
+                }
                 nestedOrOpaque(w, rest, scope, carry, source, name);
                 redirectsOnly(w, redirs, scope, carry, source);
             }
@@ -296,6 +310,110 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * How a wrapper that runs another command reads its own arguments: options with a value, options
+     * whose value is a whole command string, options whose value is a file written, and how many
+     * operands come before the command.
+     */
+    private record WrapperSpec(Set<String> withArg, Set<String> commandString, Set<String> writes, int operands,
+            boolean operandWritten) {
+    }
+
+    private static final java.util.Map<String, WrapperSpec> WRAPPERS = java.util.Map.ofEntries(
+            java.util.Map.entry("flock", new WrapperSpec(Classifier.set("-w", "--timeout", "-E",
+                    "--conflict-exit-code"), Classifier.set("-c", "--command"), Set.of(), 1, false)),
+            java.util.Map.entry("strace", new WrapperSpec(Classifier.set("-o", "-e", "-p", "-s", "-u", "-a", "-E",
+                    "-P", "-I", "-b", "-X", "-O", "-S", "--output"), Set.of(), Classifier.set("-o", "--output"), 0,
+                    false)),
+            java.util.Map.entry("ltrace", new WrapperSpec(Classifier.set("-o", "-e", "-p", "-s", "-u", "-a", "-A",
+                    "-D", "-n", "-l", "-x", "-L", "--output"), Set.of(), Classifier.set("-o", "--output"), 0, false)),
+            java.util.Map.entry("script", new WrapperSpec(Classifier.set("-T", "--log-out", "-O", "-I", "-B",
+                    "--log-in", "--log-io", "--log-timing", "-E", "--echo", "-m", "--logging-format"),
+                    Classifier.set("-c", "--command"), Classifier.set("-O", "--log-out", "-I", "--log-in", "-B",
+                    "--log-io", "-T", "--log-timing"), 0, true)),
+            java.util.Map.entry("valgrind", new WrapperSpec(Set.of(), Set.of(), Set.of(), 0, false)),
+            java.util.Map.entry("faketime", new WrapperSpec(Classifier.set("-m", "-p", "-f"), Set.of(), Set.of(), 1,
+                    false)),
+            java.util.Map.entry("cpulimit", new WrapperSpec(Classifier.set("-l", "--limit", "-p", "--pid", "-e",
+                    "--exe", "-c", "--cpu"), Set.of(), Set.of(), 0, false)),
+            java.util.Map.entry("numactl", new WrapperSpec(Classifier.set("-C", "-N", "-m", "-i", "-p"), Set.of(),
+                    Set.of(), 0, false)),
+            java.util.Map.entry("runuser", new WrapperSpec(Classifier.set("-u", "--user", "-g", "--group", "-G",
+                    "--supp-group", "-s", "--shell", "-w"), Classifier.set("-c", "--command"), Set.of(), 0, false)),
+            java.util.Map.entry("sg", new WrapperSpec(Set.of(), Classifier.set("-c"), Set.of(), 1, false)),
+            java.util.Map.entry("proxychains", new WrapperSpec(Classifier.set("-f"), Set.of(), Set.of(), 0, false)),
+            java.util.Map.entry("proxychains4", new WrapperSpec(Classifier.set("-f"), Set.of(), Set.of(), 0, false)),
+            java.util.Map.entry("xvfb-run", new WrapperSpec(Classifier.set("-n", "-s", "-e", "-f", "-p",
+                    "--server-num", "--server-args", "--error-file", "--auth-file"), Set.of(), Set.of(), 0, false)));
+
+    /** A program that runs the command in its arguments (flock, strace, script -c…): the inner command is
+     * judged as if it stood alone, plus what the wrapper itself writes. */
+    private static void wrapper(Walker w, String name, List<Word> words, List<Word> rest, List<Walker.Redir> redirs,
+            Walker.Scope scope, Walker.Carry carry, String source) {
+        WrapperSpec spec = WRAPPERS.getOrDefault(name, new WrapperSpec(Set.of(), Set.of(), Set.of(), 0, false));
+        Emitter self = emitter(w, scope, carry, name, words, source);
+        self.cls(CommandClass.READ_ONLY);
+        Walker.Carry inner = carry.withWrapper(name, name.equals("runuser") || name.equals("sg")
+                || name.equals("setpriv"));
+        if (name.equals("proxychains") || name.equals("proxychains4") || name.equals("torsocks")) {
+            self.network(name + " sends the command's connections through a proxy");
+        }
+        int i = 0;
+        String command = null;
+        boolean commandOpaque = false;
+        while (i < rest.size()) {
+            Word a = rest.get(i);
+            String t = a.text();
+            if (!a.literal()) {
+                break;
+            }
+            if (t.equals("--")) {
+                i++;
+                break;
+            }
+            if (!t.startsWith("-") || t.equals("-")) {
+                break;
+            }
+            int eq = t.indexOf('=');
+            String opt = eq > 0 && t.startsWith("--") ? t.substring(0, eq) : t;
+            Word value = eq > 0 && t.startsWith("--") ? new Word(t.substring(eq + 1), true, false, false)
+                    : (spec.withArg().contains(t) || spec.commandString().contains(t)) && i + 1 < rest.size()
+                            ? rest.get(++i) : null;
+            if (value != null && spec.commandString().contains(opt)) {
+                command = value.text();
+                commandOpaque = !value.literal();
+            } else if (value != null && spec.writes().contains(opt)) {
+                self.write(value, true);
+            }
+            i++;
+        }
+        for (int k = 0; k < spec.operands() && i < rest.size(); k++, i++) {
+            if (spec.operandWritten()) {
+                self.write(rest.get(i), true);
+            }
+        }
+        List<Word> cmd = rest.subList(Math.min(i, rest.size()), rest.size());
+        if (name.equals("script") && command == null && !cmd.isEmpty()) {
+            self.write(cmd.get(0), true); // the typescript file
+            cmd = List.of();
+            self.unknown("script without -c runs an interactive shell");
+        }
+        self.redirects(redirs);
+        w.emit(self.build());
+        if (commandOpaque) {
+            w.emit(Emitter.opaqueCommand(source, name + " runs a command string the analysis cannot see", inner));
+        } else if (command != null) {
+            w.nested(command, scope.copy(), inner);
+        }
+        if (!cmd.isEmpty()) {
+            run(w, cmd, List.of(), scope, inner, source);
+        } else if (command == null && !name.equals("script")) {
+            Emitter e = emitter(w, scope, inner, name, words, source);
+            e.unknown(name + " without a command the analysis can see");
+            w.emit(e.build());
+        }
+    }
+
     private static void env(Walker w, List<Word> words, List<Word> rest, List<Walker.Redir> redirs,
             Walker.Scope scope, Walker.Carry carry, String source) {
         Walker.Scope s = scope;
@@ -346,6 +464,10 @@ final class Dispatcher {
                 i++;
             } else if (t.indexOf('=') > 0) {
                 String var = t.substring(0, t.indexOf('='));
+                String gitDenial = Git.envDenial(var, t.substring(t.indexOf('=') + 1));
+                if (gitDenial != null) {
+                    w.emit(Emitter.deniedCommand(source, Builtin.GIT_CONFIG_EXEC, gitDenial, c));
+                }
                 if (Emitter.isDangerousVariable(var)) {
                     c = c.withTrait(SimpleCommand.OPAQUE);
                     w.emit(Emitter.opaqueCommand(source, "env sets " + var + ", which changes what runs", c));
@@ -404,6 +526,13 @@ final class Dispatcher {
             break;
         }
         List<Word> ops = args.subList(Math.min(i, args.size()), args.size());
+        boolean codeFromInput = dashC ? ops.isEmpty() || !ops.get(0).literal()
+                : ops.isEmpty() || !ops.get(0).literal() || STDIN_NAMES.contains(ops.get(0).text());
+        if (codeFromInput && carry.traits().contains(SimpleCommand.DECODED_INPUT)) {
+            w.emit(Decoders.denied(source, c, name));
+            redirectsOnly(w, redirs, scope, carry, source);
+            return;
+        }
         if (dashC) {
             if (ops.isEmpty()) {
                 w.emit(Emitter.opaqueCommand(source, name + " -c without a command string", c));

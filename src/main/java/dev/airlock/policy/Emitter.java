@@ -22,6 +22,7 @@ final class Emitter {
     // compiled once: String.matches would compile them again on every call
     private static final Pattern DOTS = Pattern.compile("\\.+/?|\\./\\.+/?");
     private static final Pattern FD_DUP = Pattern.compile("[0-9]+-?|-");
+    private static final Pattern PROC_SELF = Pattern.compile("/+proc/+(?:self|thread-self|[0-9]+)/+(cwd|root)(/.*)?");
 
     private static final Set<String> HARMLESS_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr",
             "/dev/stdin", "/dev/tty", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/full");
@@ -38,6 +39,7 @@ final class Emitter {
     private final Set<String> traits = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
     private final List<Redirection> redirections = new ArrayList<>();
+    private final List<MatchedRule> denials = new ArrayList<>();
 
     Emitter(PathContext ctx, @Nullable Path cwd, Walker.Carry carry, String name, List<String> argv,
             String source) {
@@ -62,7 +64,16 @@ final class Emitter {
     static SimpleCommand opaqueCommand(String source, String why, Walker.Carry carry) {
         return new SimpleCommand("(unknown)", List.of(source), List.of(), EnumSet.of(CommandClass.UNKNOWN),
                 List.of(), List.of(), carry.wrappers(), carry.pipedFrom(),
-                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source);
+                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source, List.of());
+    }
+
+    /** A command that a built-in rule denies outright (a line too complex to analyse, a git key in the
+     * environment that runs a program). */
+    static SimpleCommand deniedCommand(String source, MatchedRule rule, String why, Walker.Carry carry) {
+        return new SimpleCommand("(denied)", List.of(source), List.of(), EnumSet.of(CommandClass.UNKNOWN),
+                List.of(), List.of(), carry.wrappers(), carry.pipedFrom(),
+                union(carry.traits(), SimpleCommand.OPAQUE), List.of(why), source,
+                List.of(new MatchedRule(rule.id(), Verdict.DENY, why, rule.scope())));
     }
 
     private static Set<String> union(Set<String> a, String b) {
@@ -108,6 +119,20 @@ final class Emitter {
         return this;
     }
 
+    /** A built-in rule denies the command, whatever the configured rules say. */
+    Emitter deny(MatchedRule rule, String why) {
+        note(why);
+        MatchedRule m = new MatchedRule(rule.id(), Verdict.DENY, why, rule.scope());
+        if (!denials.contains(m)) {
+            denials.add(m);
+        }
+        return this;
+    }
+
+    boolean denied() {
+        return !denials.isEmpty();
+    }
+
     Emitter network(String why) {
         classes.add(CommandClass.NETWORK);
         note(why);
@@ -135,6 +160,15 @@ final class Emitter {
      * link itself, so deleting a link into ~/.ssh deletes the link, not the keys.
      */
     List<Path> paths(Word w, boolean followLast) {
+        try {
+            return resolvePaths(w, followLast);
+        } catch (java.nio.file.InvalidPathException e) {
+            opaque("operand " + w.text() + " is not a path the analysis can resolve");
+            return List.of();
+        }
+    }
+
+    private List<Path> resolvePaths(Word w, boolean followLast) {
         if (!w.literal()) {
             opaque("operand " + w.text() + " is not literal");
             return List.of();
@@ -145,6 +179,20 @@ final class Emitter {
         String s = w.text();
         if (s.isEmpty()) {
             return List.of();
+        }
+        // /proc/self/cwd is the command's directory, /proc/self/root its root: not the analyser's
+        java.util.regex.Matcher proc = PROC_SELF.matcher(s);
+        if (proc.matches()) {
+            String rest = proc.group(2) == null ? "" : proc.group(2);
+            if (proc.group(1).equals("cwd")) {
+                if (cwd == null) {
+                    opaque("relative path " + s + " after a directory change the analysis cannot follow");
+                    return List.of();
+                }
+                s = cwd + rest;
+            } else {
+                s = rest.isEmpty() ? "/" : rest;
+            }
         }
         Path base;
         if (s.startsWith("/")) {
@@ -368,6 +416,6 @@ final class Emitter {
             classes.remove(CommandClass.READ_ONLY);
         }
         return new SimpleCommand(name, argv, redirections, classes, accesses, List.copyOf(hosts),
-                carry.wrappers(), carry.pipedFrom(), traits, notes, source);
+                carry.wrappers(), carry.pipedFrom(), traits, notes, source, denials);
     }
 }

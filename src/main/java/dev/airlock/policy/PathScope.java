@@ -23,17 +23,17 @@ import org.jspecify.annotations.Nullable;
  * that points at {@code ~/.ssh} is {@code ~/.ssh}.
  */
 public final class PathScope {
-    private static final MatchedRule BUILTIN_READ = new MatchedRule("paths.never_readable", Verdict.DENY, null,
-            "builtin");
-    private static final MatchedRule BUILTIN_WRITE = new MatchedRule("paths.never_writable", Verdict.DENY, null,
-            "builtin");
-    private static final MatchedRule IGNORED = new MatchedRule("paths.ignore_files", Verdict.DENY, null,
-            "builtin");
-    private static final MatchedRule OUTSIDE = new MatchedRule("paths.outside_workspace", Verdict.ASK, null,
-            "builtin");
+    private static final MatchedRule BUILTIN_READ = Builtin.NEVER_READABLE;
+    private static final MatchedRule BUILTIN_WRITE = Builtin.NEVER_WRITABLE;
+    private static final MatchedRule IGNORED = Builtin.IGNORED_FILE;
+    private static final MatchedRule OUTSIDE = Builtin.OUTSIDE_WORKSPACE;
 
     /** One check's outcome; {@code rule} is null for an allow. */
     record Check(Verdict verdict, String reason, @Nullable MatchedRule rule) {
+        /** The reason, naming the rule that decided it. */
+        String message() {
+            return rule == null ? reason : Builtin.cite(reason, rule);
+        }
     }
 
     private record CachedIgnore(FileTime modified, IgnoreNode node) {
@@ -97,7 +97,7 @@ public final class PathScope {
     }
 
     private static Decision toDecision(Check c) {
-        return Decision.of(c.verdict(), List.of(c.reason()), c.rule() == null ? List.of() : List.of(c.rule()),
+        return Decision.of(c.verdict(), List.of(c.message()), c.rule() == null ? List.of() : List.of(c.rule()),
                 List.of());
     }
 
@@ -184,8 +184,12 @@ public final class PathScope {
         // ignore files do not protect against writes: build output is ignored and must stay writable
         Check never = neverRead(p, false);
         if (never != null) {
-            return new Check(Verdict.DENY, never.reason().replace("never readable", "never writable"),
-                    never.rule());
+            return new Check(Verdict.DENY, "writes " + p + ": " + never.reason()
+                    + "; a path that is never read is never written either", never.rule());
+        }
+        String system = systemFile(p);
+        if (system != null) {
+            return new Check(Verdict.DENY, "writes " + p + ", " + system, Builtin.SYSTEM_WRITE);
         }
         for (PathGlob g : neverWritable) {
             if (g.matches(p, ctx.home())) {
@@ -216,6 +220,35 @@ public final class PathScope {
                 return new Check(Verdict.DENY, p + " is excluded by " + by
                         + " and so never readable (ignored files often hold secrets or generated data)", IGNORED);
             }
+        }
+        return null;
+    }
+
+    /**
+     * What a write to {@code p} would change, when it is the running kernel, the boot loader or a raw
+     * disk: such writes are denied whatever the configuration says.
+     */
+    static @Nullable String systemFile(Path p) {
+        String s = p.toString();
+        if (s.startsWith("/proc/")) {
+            String rest = s.substring(6);
+            int slash = rest.indexOf('/');
+            String tail = slash >= 0 ? rest.substring(slash + 1) : "";
+            if (tail.startsWith("fd/") || rest.startsWith("self/fd/") || rest.startsWith("thread-self/fd/")) {
+                return null; // a descriptor of the process itself, as /dev/stdout
+            }
+            return s.startsWith("/proc/sys") ? "a kernel setting (/proc/sys, /proc/sysrq-trigger)"
+                    : "a file of the kernel's process table (/proc)";
+        }
+        if (s.equals("/sys") || s.startsWith("/sys/")) {
+            return "a kernel or device setting (/sys)";
+        }
+        if (s.equals("/boot") || s.startsWith("/boot/")) {
+            return "the boot loader or kernel image (/boot)";
+        }
+        if (s.startsWith("/dev/") && s.matches("/dev/(sd|hd|vd|xvd|nvme|mmcblk|loop|dm-|md|sr)[^/]*|/dev/mapper/.*"
+                + "|/dev/disk/.*|/dev/(mem|kmem|port)")) {
+            return "a raw disk or memory device";
         }
         return null;
     }

@@ -28,12 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PolicyEngine {
     private static final int MAX_CACHED_SCOPES = 64;
 
-    private static final MatchedRule NO_ALLOW = new MatchedRule("default.ask", Verdict.ASK, null, "builtin");
-    private static final MatchedRule DESTRUCTIVE = new MatchedRule("builtin.destructive", Verdict.ASK, null,
-            "builtin");
-    private static final MatchedRule OPAQUE = new MatchedRule("builtin.unknown", Verdict.ASK, null, "builtin");
-    private static final MatchedRule ALLOWLIST_ONLY = new MatchedRule("mode.allowlist_only", Verdict.DENY, null,
-            "builtin");
+    private static final MatchedRule NO_ALLOW = Builtin.NO_ALLOW_RULE;
+    private static final MatchedRule DESTRUCTIVE = Builtin.DESTRUCTIVE;
+    private static final MatchedRule OPAQUE = Builtin.OPAQUE;
+    private static final MatchedRule ALLOWLIST_ONLY = Builtin.ALLOWLIST_ONLY;
 
     private final CommandAnalyzer analyzer;
     private final List<CompiledRule> globalRules;
@@ -142,7 +140,7 @@ public final class PolicyEngine {
         Path p = ctx.resolve(path);
         PathScope.Check check = mode == FileAccess.Mode.READ ? pathScope(ctx).read(p) : pathScope(ctx).write(p);
         Verdict v = check.verdict();
-        List<String> reasons = new ArrayList<>(List.of(check.reason()));
+        List<String> reasons = new ArrayList<>(List.of(check.message()));
         List<MatchedRule> matched = new ArrayList<>();
         if (check.rule() != null) {
             matched.add(check.rule());
@@ -163,7 +161,7 @@ public final class PolicyEngine {
     public Decision checkUrl(URI uri, String agent) {
         Decision e = egress.check(uri);
         Verdict v = e.verdict();
-        List<String> reasons = new ArrayList<>(e.reasons());
+        List<String> reasons = new ArrayList<>(e.verdict() == Verdict.ALLOW ? e.reasons() : cited(e));
         List<MatchedRule> matched = new ArrayList<>(e.rules());
         String host = uri.getHost();
         if (host != null) {
@@ -180,9 +178,16 @@ public final class PolicyEngine {
         return finish(v, reasons, matched, modeFor(agent) == Mode.ALLOWLIST_ONLY);
     }
 
+    /** The egress decision's reasons, each naming the egress rule that decided it. */
+    private static List<String> cited(Decision e) {
+        String ids = e.rules().stream().map(MatchedRule::id).distinct().reduce((x, y) -> x + ", " + y).orElse("");
+        return e.reasons().stream().map(r -> ids.isEmpty() || r.contains("(rule ") ? r : r + " (rule " + ids + ")")
+                .toList();
+    }
+
     private static Decision finish(Verdict v, List<String> reasons, List<MatchedRule> matched, boolean allowlistOnly) {
         if (v == Verdict.ASK && allowlistOnly) {
-            reasons.add("allow-listed only mode: what would be asked is denied");
+            reasons.add(Builtin.cite("allow-listed only mode: what would be asked is denied", ALLOWLIST_ONLY));
             matched.add(ALLOWLIST_ONLY);
             v = Verdict.DENY;
         }
@@ -232,14 +237,20 @@ public final class PolicyEngine {
         }
         boolean redirectOnly = c.has(SimpleCommand.REDIRECT_ONLY) && c.classes().equals(Set.of(CommandClass.READ_ONLY));
         if (!allowed && !redirectOnly) {
-            why.add(Verdict.ASK, "no rule allows " + describe(c));
+            why.add(Verdict.ASK, Builtin.cite("no rule allows " + describe(c), NO_ALLOW));
             matched.add(NO_ALLOW);
+        }
+        for (MatchedRule d : c.denials()) {
+            why.add(Verdict.DENY, Builtin.cite(d.reason() == null ? "denied" : d.reason(), d));
+            if (!matched.contains(d)) {
+                matched.add(d);
+            }
         }
         for (FileAccess a : c.accesses()) {
             PathScope.Check check = a.mode() == FileAccess.Mode.WRITE ? scope.write(a.path())
                     : a.recursive() ? scope.readTree(a.path()) : scope.read(a.path());
             if (check.verdict() != Verdict.ALLOW) {
-                why.add(check.verdict(), check.reason());
+                why.add(check.verdict(), check.message());
                 if (check.rule() != null && !matched.contains(check.rule())) {
                     matched.add(check.rule());
                 }
@@ -248,23 +259,25 @@ public final class PolicyEngine {
         for (String host : c.hosts()) {
             Decision e = egress.checkHost(host);
             if (e instanceof Decision.Deny) {
-                e.reasons().forEach(r -> why.add(Verdict.DENY, r));
+                cited(e).forEach(r -> why.add(Verdict.DENY, r));
                 matched.addAll(e.rules());
             }
         }
         if (c.is(CommandClass.DESTRUCTIVE)) {
             // at least a question, whatever the rules say: nothing destructive runs without a human
-            why.add(Verdict.ASK, "destructive: " + String.join("; ", c.notes()));
+            why.add(Verdict.ASK, Builtin.cite("destructive: " + String.join("; ", c.notes()), DESTRUCTIVE));
             matched.add(DESTRUCTIVE);
         }
         if (c.has(SimpleCommand.OPAQUE)) {
-            why.add(Verdict.ASK, "the analysis cannot see what runs: " + String.join("; ", c.notes()));
+            why.add(Verdict.ASK, Builtin.cite("the analysis cannot see what runs: " + String.join("; ", c.notes()),
+                    OPAQUE));
             matched.add(OPAQUE);
         }
         Verdict v = why.worst;
         if (v == Verdict.ASK && allowlistOnly) {
             v = Verdict.DENY;
-            why.add(Verdict.DENY, "allow-listed only mode: what would be asked is denied");
+            why.add(Verdict.DENY, Builtin.cite("allow-listed only mode: what would be asked is denied",
+                    ALLOWLIST_ONLY));
             matched.add(ALLOWLIST_ONLY);
         }
         List<String> reasons = why.at(v);

@@ -22,6 +22,8 @@ import java.util.Set;
  *     {@code args-from-stdin}, {@code find-exec}, {@code remote}, {@code redirect-only}
  * @param notes why the command got its classes, in words for the user
  * @param source the part of the line this command came from
+ * @param denials built-in rules that deny the command whatever else is configured, each with its
+ *     reason (a git key that runs programs, decoded text piped into an interpreter, a setuid bit)
  */
 public record SimpleCommand(
         String name,
@@ -34,7 +36,8 @@ public record SimpleCommand(
         List<String> pipedFrom,
         Set<String> traits,
         List<String> notes,
-        String source) {
+        String source,
+        List<MatchedRule> denials) {
 
     /** The analysis could not see what this command does (variables, parse errors…). */
     public static final String OPAQUE = "opaque";
@@ -43,6 +46,8 @@ public record SimpleCommand(
     public static final String FIND_EXEC = "find-exec";
     public static final String REMOTE = "remote";
     public static final String REDIRECT_ONLY = "redirect-only";
+    /** Its input (a pipe, a substitution) is decoded or generated text ({@code base64 -d}, {@code rev}). */
+    public static final String DECODED_INPUT = "decoded-input";
 
     public SimpleCommand {
         argv = List.copyOf(argv);
@@ -54,6 +59,7 @@ public record SimpleCommand(
         pipedFrom = List.copyOf(pipedFrom);
         traits = Set.copyOf(traits);
         notes = List.copyOf(notes);
+        denials = List.copyOf(denials);
     }
 
     public boolean is(CommandClass c) {

@@ -24,20 +24,33 @@ final class Walker {
         @Nullable Path cwd;
         final Set<String> functions;
         final List<String> defining;
+        /** Variables assigned decoded or generated text ({@code x=$(base64 -d f)}). */
+        final Set<String> decodedVars;
 
         Scope(@Nullable Path cwd) {
-            this(cwd, new HashSet<>(), new ArrayList<>());
+            this(cwd, new HashSet<>(), new ArrayList<>(), new HashSet<>());
         }
 
-        private Scope(@Nullable Path cwd, Set<String> functions, List<String> defining) {
+        private Scope(@Nullable Path cwd, Set<String> functions, List<String> defining, Set<String> decodedVars) {
             this.cwd = cwd;
             this.functions = functions;
             this.defining = defining;
+            this.decodedVars = decodedVars;
         }
 
         /** A subshell: changes to the directory or functions do not leak back. */
         Scope copy() {
-            return new Scope(cwd, new HashSet<>(functions), new ArrayList<>(defining));
+            return new Scope(cwd, new HashSet<>(functions), new ArrayList<>(defining), new HashSet<>(decodedVars));
+        }
+
+        /** Whether {@code text} expands a variable that holds decoded text. */
+        boolean usesDecoded(String text) {
+            for (String v : decodedVars) {
+                if (text.contains("$" + v) || text.contains("${" + v)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -109,6 +122,7 @@ final class Walker {
             case "function_definition" -> function(node, scope, carry);
             case "variable_assignment" -> assignment(node, scope, carry);
             case "declaration_command", "unset_command" -> declaration(node, scope, carry);
+            case "file_redirect", "heredoc_redirect", "herestring_redirect" -> orphanRedirect(node, scope, carry);
             default -> children(node, scope, carry);
         }
     }
@@ -125,6 +139,7 @@ final class Walker {
 
     private void pipeline(SyntaxNode node, Scope scope, Carry carry) {
         List<String> before = new ArrayList<>();
+        boolean decoded = false;
         @Nullable String previousText = carry.stdinText();
         int n = node.childCount();
         for (int i = 0; i < n; i++) {
@@ -134,11 +149,13 @@ final class Walker {
             }
             int start = out.size();
             // every stage of a pipeline runs in its own subshell
-            walk(c, scope.copy(), carry.withPipe(before, previousText));
+            walk(c, scope.copy(), decoded ? carry.withPipe(before, previousText).withTrait(SimpleCommand.DECODED_INPUT)
+                    : carry.withPipe(before, previousText));
             previousText = literalOutput(c, scope);
             for (int k = start; k < out.size(); k++) {
                 before.add(out.get(k).name());
             }
+            decoded |= Decoders.anyDecodes(out.subList(start, out.size()));
         }
     }
 
@@ -195,9 +212,21 @@ final class Walker {
     }
 
     private void assignment(SyntaxNode node, Scope scope, Carry carry) {
+        int start = out.size();
         children(node, scope, carry);
+        @Nullable SyntaxNode varNode = node.childByField("name");
+        if (varNode != null && (Decoders.anyDecodes(out.subList(start, out.size()))
+                || scope.usesDecoded(text(node).substring(Math.min(text(node).length(), text(varNode).length()))))) {
+            scope.decodedVars.add(text(varNode));
+        }
         @Nullable SyntaxNode nameNode = node.childByField("name");
         String name = nameNode == null ? "" : text(nameNode);
+        String assigned = text(node);
+        String gitDenial = Git.envDenial(name, assigned.indexOf('=') >= 0
+                ? assigned.substring(assigned.indexOf('=') + 1) : "");
+        if (gitDenial != null) {
+            out.add(Emitter.deniedCommand(assigned, Builtin.GIT_CONFIG_EXEC, gitDenial, carry));
+        }
         if (Emitter.isDangerousVariable(name)) {
             out.add(Emitter.opaqueCommand(text(node), "assigning " + name
                     + " changes how later commands run", carry));
@@ -218,6 +247,12 @@ final class Walker {
             SyntaxNode c = node.namedChild(i);
             @Nullable SyntaxNode nn = c.type().equals("variable_assignment") ? c.childByField("name") : c;
             String var = nn == null ? "" : text(nn);
+            String assigned = text(c);
+            String gitDenial = c.type().equals("variable_assignment") ? Git.envDenial(var,
+                    assigned.indexOf('=') >= 0 ? assigned.substring(assigned.indexOf('=') + 1) : "") : null;
+            if (gitDenial != null) {
+                e.deny(Builtin.GIT_CONFIG_EXEC, gitDenial);
+            }
             if (Emitter.isDangerousVariable(var)) {
                 e.opaque("setting " + var + " changes how later commands run");
             }
@@ -228,9 +263,10 @@ final class Walker {
     private void redirected(SyntaxNode node, Scope scope, Carry carry) {
         @Nullable SyntaxNode body = node.childByField("body");
         List<Redir> redirs = new ArrayList<>();
+        int start = out.size();
         collectRedirects(node, scope, redirs);
         if (body != null && body.type().equals("command")) {
-            command(body, redirs, scope, carry);
+            command(body, redirs, scope, carry, start);
             return;
         }
         if (body != null) {
@@ -243,6 +279,21 @@ final class Walker {
             e.redirects(redirs);
             out.add(e.build());
         }
+    }
+
+    /**
+     * A redirection with no command of its own where tree-sitter leaves it as a bare child: {@code $(<f)}
+     * and {@code `<f`} (bash reads the file and substitutes its content), a redirection inside a test or
+     * arithmetic expression. It still opens its target, so it is checked like any other redirection.
+     */
+    private void orphanRedirect(SyntaxNode node, Scope scope, Carry carry) {
+        List<Redir> redirs = new ArrayList<>();
+        oneRedirect(node, scope, redirs);
+        Emitter e = new Emitter(ctx, scope.cwd, carry.withTrait(SimpleCommand.REDIRECT_ONLY), "(redirect)",
+                List.of("(redirect)"), text(node));
+        e.cls(CommandClass.READ_ONLY);
+        e.redirects(redirs);
+        out.add(e.build());
     }
 
     /** Redirect children of a node (here-document redirects may hold further ones). */
@@ -274,6 +325,9 @@ final class Walker {
                 }
                 if (!quotedDelimiter) {
                     substitutions(c, scope);
+                    if (backquotes(body.toString(), scope)) {
+                        literal = false;
+                    }
                 }
                 redirs.add(new Redir("<<", null, literal ? body.toString() : null));
                 for (int k = 0; k < c.childCount(); k++) {
@@ -291,6 +345,43 @@ final class Walker {
             }
             default -> { }
         }
+    }
+
+    /**
+     * Runs the {@code `...`} substitutions of an unquoted here-document body, which tree-sitter-bash
+     * leaves as plain text although bash runs them; returns whether there were any.
+     */
+    private boolean backquotes(String body, Scope scope) {
+        int open = -1;
+        boolean any = false;
+        StringBuilder inner = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char ch = body.charAt(i);
+            if (ch == '\\' && i + 1 < body.length()) {
+                char next = body.charAt(i + 1);
+                if (open >= 0) {
+                    // inside backquotes, \` \$ and \\ lose their backslash
+                    inner.append(next == '`' || next == '$' || next == '\\' ? "" : "\\").append(next);
+                }
+                i++;
+            } else if (ch == '`') {
+                if (open < 0) {
+                    open = i;
+                    inner.setLength(0);
+                } else {
+                    any = true;
+                    nested(inner.toString(), scope.copy(), Carry.NONE);
+                    open = -1;
+                }
+            } else if (open >= 0) {
+                inner.append(ch);
+            }
+        }
+        if (open >= 0) {
+            out.add(Emitter.opaqueCommand(body, "a here-document has an unclosed ` substitution", Carry.NONE));
+            any = true;
+        }
+        return any;
     }
 
     private boolean hasExpansion(SyntaxNode n) {
@@ -361,6 +452,11 @@ final class Walker {
     }
 
     private void command(SyntaxNode node, List<Redir> outerRedirs, Scope scope, Carry carry) {
+        command(node, outerRedirs, scope, carry, out.size());
+    }
+
+    /** {@code firstInner}: where the commands of this command's substitutions (and redirections) start. */
+    private void command(SyntaxNode node, List<Redir> outerRedirs, Scope scope, Carry carry, int firstInner) {
         List<Word> words = new ArrayList<>();
         List<String[]> assigns = new ArrayList<>();
         List<Redir> redirs = new ArrayList<>(outerRedirs);
@@ -386,6 +482,11 @@ final class Walker {
             }
         }
         Carry c2 = fedBy.isEmpty() ? carry : carry.withPipe(fedBy, carry.stdinText());
+        if (Decoders.anyDecodes(out.subList(firstInner, out.size())) || !scope.decodedVars.isEmpty()
+                && words.stream().anyMatch(x -> !x.literal() && scope.usesDecoded(x.text()))) {
+            // a substitution (or here-string) in this command decodes: if the command runs it, deny
+            c2 = c2.withTrait(SimpleCommand.DECODED_INPUT);
+        }
         for (Redir r : redirs) {
             if (r.hereText() != null && r.operator().startsWith("<<")) {
                 c2 = new Carry(c2.wrappers(), c2.privileged(), c2.remoteHost(), c2.traits(), c2.pipedFrom(),

@@ -91,6 +91,8 @@ final class Words {
         if (atStart && raw.startsWith("~")) {
             if (s.equals("~") || s.startsWith("~/")) {
                 s = w.ctx().home() + s.substring(1);
+            } else if ((s.equals("~+") || s.startsWith("~+/")) && scope.cwd != null) {
+                s = scope.cwd + s.substring(2); // ~+ is $PWD
             } else {
                 // ~user or ~+: another user's home, not knowable here
                 return Word.opaque(raw);

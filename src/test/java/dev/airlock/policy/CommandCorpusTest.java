@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Listed classes must all be present in the analysis (other classes may be there too).
  */
 class CommandCorpusTest {
-    static final List<String> CORPORA = List.of("dangerous.txt", "obfuscation.txt", "secrets.txt", "benign.txt");
+    static final List<String> CORPORA = List.of("dangerous.txt", "obfuscation.txt", "secrets.txt", "benign.txt",
+            "read-forms.txt", "write-forms.txt", "decode-exec.txt", "flags.txt", "evasions.txt");
 
     @TempDir
     static Path tmp;
@@ -100,5 +101,22 @@ class CommandCorpusTest {
                     .isEqualTo(c.verdict());
             assertThat(analysis.classes()).as("classes of %s", c.command()).containsAll(c.classes());
         }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRefusalNamesTheRuleThatDecidedIt() throws IOException {
+        List<Case> all = new ArrayList<>();
+        for (String f : CORPORA) {
+            all.addAll(load(f));
+        }
+        return all.stream().filter(c -> c.verdict() != Verdict.ALLOW)
+                .map(c -> DynamicTest.dynamicTest("refusal of `" + c.command().replace("\n", "⏎") + "` names its rule ("
+                        + c.file() + ":" + c.line() + ")", () -> {
+                    Decision d = engine.checkCommand(c.command(), fixture.ctx);
+                    assertThat(d.reasons()).as("reasons of %s", c.command()).isNotEmpty()
+                            .allSatisfy(r -> assertThat(r).containsPattern("\\(rule [^)]+\\)"));
+                    assertThat(d.rules()).as("rules of %s", c.command())
+                            .anyMatch(r -> r.action() == d.verdict());
+                }));
     }
 }
