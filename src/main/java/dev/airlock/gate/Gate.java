@@ -126,9 +126,7 @@ public final class Gate {
         // The record of the decision is durable before anything starts: no record, no action.
         record(request, decision, approverName, "approved");
         Sandbox runner = sandbox != null ? sandbox : Sandbox.unsandboxed();
-        SandboxSpec spec = SandboxSpec.builder(request.context().workspaceRoots().get(0))
-                .parentEnvironment(parentEnvironment)
-                .hide(hidden.stream().filter(p -> !request.context().workspaceRoots().get(0).startsWith(p)).toList())
+        SandboxSpec spec = sandboxSpec(request.context())
                 .network(network)
                 .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
                 .outputLimit(settings.outputLimitBytes())
@@ -172,6 +170,32 @@ public final class Gate {
         return new ExecOutcome.Ran(decision, approverName, result.exitStatus(),
                 capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8),
                 result.timedOut(), result.truncated(), result.duration());
+    }
+
+    /**
+     * The sandbox of a command in {@code context}: the caller's hidden paths, and what the policy
+     * says no command may read in each workspace root (masked) or must not change there (the ignore
+     * files that say what is masked, nested git directories), so that an approved interpreter is held
+     * to the same path rules as the analyzer.
+     */
+    private SandboxSpec.Builder sandboxSpec(dev.airlock.policy.PathContext context) {
+        Path workspace = context.workspaceRoots().get(0);
+        SandboxSpec.Builder b = SandboxSpec.builder(workspace)
+                .parentEnvironment(parentEnvironment)
+                .hide(hidden.stream().filter(p -> !workspace.startsWith(p)).toList());
+        if (sandbox == null || !sandbox.isolating()) {
+            return b;
+        }
+        dev.airlock.policy.PathScope scope = engine.pathScope(context);
+        for (Path root : context.workspaceRoots()) {
+            dev.airlock.policy.PathScope.SandboxView view = scope.neverReadableIn(root);
+            b.hide(view.hidden());
+            if (root.equals(workspace)) {
+                b.keepReadOnly(view.readOnly());
+                view.repositories().forEach(b::gitDirectory);
+            }
+        }
+        return b;
     }
 
     /** The work an {@link ActionRequest} stands for; returns the text the requester gets back. */

@@ -37,6 +37,8 @@ public final class SandboxSpec {
     private final Path workspace;
     private final List<Path> readOnlyBinds;
     private final List<Path> hiddenPaths;
+    private final List<Path> keptReadOnly;
+    private final List<Path> gitDirectories;
     private final boolean network;
     private final Map<String, String> environment;
     private final Duration timeLimit;
@@ -49,6 +51,8 @@ public final class SandboxSpec {
         this.workspace = workspace;
         this.readOnlyBinds = readOnlyBinds;
         this.hiddenPaths = hiddenPaths;
+        this.keptReadOnly = List.copyOf(b.keptReadOnly);
+        this.gitDirectories = List.copyOf(b.gitDirectories);
         this.network = b.network;
         this.environment = environment;
         this.timeLimit = b.timeLimit;
@@ -75,6 +79,22 @@ public final class SandboxSpec {
     /** Absolute, normalised paths masked so the command cannot read them. */
     public List<Path> hiddenPaths() {
         return hiddenPaths;
+    }
+
+    /**
+     * Absolute, normalised paths (in the workspace) bound read-only over themselves when they exist at
+     * run time, after the workspace.
+     */
+    public List<Path> keptReadOnly() {
+        return keptReadOnly;
+    }
+
+    /**
+     * The {@code .git} entries (folders, or files that link to one) whose code-execution points are
+     * kept read-only; the workspace's own {@code .git} is always the first.
+     */
+    public List<Path> gitDirectories() {
+        return gitDirectories;
     }
 
     /** Whether the command shares the host's network; otherwise it has none, not even loopback. */
@@ -127,6 +147,8 @@ public final class SandboxSpec {
         private final Path workspace;
         private final List<Path> readOnlyBinds = new ArrayList<>();
         private final List<Path> hiddenPaths = new ArrayList<>();
+        private final List<Path> keptReadOnly = new ArrayList<>();
+        private final List<Path> gitDirectories = new ArrayList<>();
         private final Map<String, String> variables = new LinkedHashMap<>();
         private Map<String, String> parentEnvironment = System.getenv();
         private boolean network;
@@ -158,6 +180,32 @@ public final class SandboxSpec {
         /** {@link #hide(Path)} for each. */
         public Builder hide(List<Path> paths) {
             paths.forEach(this::hide);
+            return this;
+        }
+
+        /**
+         * Keeps {@code path}, a file or folder inside the workspace, read-only: it is bound over itself
+         * when it exists at run time and left alone when it does not. For files whose content decides
+         * what else is protected (the ignore files that name the masked secrets).
+         */
+        public Builder keepReadOnly(Path path) {
+            keptReadOnly.add(path.toAbsolutePath().normalize());
+            return this;
+        }
+
+        /** {@link #keepReadOnly(Path)} for each. */
+        public Builder keepReadOnly(List<Path> paths) {
+            paths.forEach(this::keepReadOnly);
+            return this;
+        }
+
+        /**
+         * A further {@code .git} (a nested repository's folder, or a submodule's link file) whose code
+         * execution points — hooks, config, info, modules, worktrees, the link file itself — are kept
+         * read-only. The workspace's own {@code .git} needs no call: it is always protected.
+         */
+        public Builder gitDirectory(Path dotGit) {
+            gitDirectories.add(dotGit.toAbsolutePath().normalize());
             return this;
         }
 
@@ -242,6 +290,14 @@ public final class SandboxSpec {
                 requireOutside(ws, h, hiddenReal, "workspace");
                 for (Path bind : binds) {
                     requireOutside(bind, h, hiddenReal, "read-only bind");
+                }
+            }
+            gitDirectories.removeIf(g -> !g.startsWith(ws) || g.equals(ws.resolve(".git")));
+            gitDirectories.add(0, ws.resolve(".git"));
+            for (Path p : keptReadOnly) {
+                if (!p.startsWith(ws) || p.equals(ws)) {
+                    throw SandboxException.invalid("Only paths inside the workspace " + ws + " can be kept read-only"
+                            + " this way; got " + p + ". Use readOnlyBind for paths outside it.");
                 }
             }
             Map<String, String> env = EnvironmentRules.inherit(parentEnvironment);
