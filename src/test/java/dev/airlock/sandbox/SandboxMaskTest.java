@@ -252,6 +252,16 @@ class SandboxMaskTest {
         }));
     }
 
+    /** The control: the corpora would notice a leak, because without the masks there is one. */
+    @Test
+    void run_withoutThePolicysMasksTheSameReadLeaks_soTheCorporaCanFail() {
+        Fixture fx = fixture();
+        ExecResult r = sh(SandboxSpec.builder(fx.workspace()).build(), "cat .env secret.txt");
+
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> assertNoSecret(r.stdoutText(), fx.secrets(), "control"));
+    }
+
     // ---- what must keep working ----
 
     @Test
