@@ -258,6 +258,21 @@ public final class PathScope {
         return null;
     }
 
+    /** {@link #neverRead} without ignore files, for a walk that has found none of p's parents never readable. */
+    boolean neverReadSelf(Path p) {
+        if (p.equals(ctx.airlockHome())) {
+            return true;
+        }
+        Path fileName = p.getFileName();
+        String name = fileName == null ? "" : fileName.toString();
+        for (PathGlob g : neverReadable) {
+            if (g.matchesSelf(p, name, ctx.home())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isHarmlessDevice(Path p) {
         String s = p.toString();
         return s.equals("/dev/null") || s.equals("/dev/stdout") || s.equals("/dev/stderr") || s.equals("/dev/stdin")

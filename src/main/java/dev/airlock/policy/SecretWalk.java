@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jgit.ignore.IgnoreNode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,11 +92,11 @@ final class SecretWalk {
                                 return FileVisitResult.SKIP_SUBTREE;
                             }
                             boolean inside = regenerated != null && dir.startsWith(regenerated);
-                            if (scope.neverRead(dir, false) != null) {
+                            if (never(root, dir)) {
                                 found.add(dir);
                                 return FileVisitResult.SKIP_SUBTREE;
                             }
-                            if (!inside && ignoreFiles && scope.neverRead(dir, true) != null) {
+                            if (!inside && ignoreFiles && ignored(root, dir, true)) {
                                 if (!REGENERATED.contains(name)) {
                                     found.add(dir);
                                     return FileVisitResult.SKIP_SUBTREE;
@@ -133,7 +134,8 @@ final class SecretWalk {
                             if (name.equals(".git") && !file.getParent().equals(root)) {
                                 repositories.add(file); // a submodule's or worktree's link to its git directory
                             }
-                            if (scope.neverRead(file, ignoreFiles && !inside) != null && !pointsIntoRoots(file, attrs)) {
+                            if ((never(root, file) || (ignoreFiles && !inside && ignored(root, file, false)))
+                                    && !pointsIntoRoots(file, attrs)) {
                                 found.add(file);
                             }
                             return FileVisitResult.CONTINUE;
@@ -154,6 +156,68 @@ final class SecretWalk {
                     + " read (" + e.getClass().getSimpleName() + "); check its permissions.");
         }
         return new PathScope.SandboxView(fit(root, new ArrayList<>(found)), ignoreFileList, repositories);
+    }
+
+    /**
+     * Whether {@code entry} is never readable. The walk skips what it masks, so every folder between
+     * the root and the entry has been found readable already: only the entry itself needs a look,
+     * except at the top, where the whole path is checked once (the root's own parents).
+     */
+    private boolean never(Path root, Path entry) {
+        return entry.getParent().equals(root) ? scope.neverRead(entry, false) != null : scope.neverReadSelf(entry);
+    }
+
+    /** Each folder's parsed {@code .gitignore} (or none), read once per walk. */
+    private final java.util.Map<Path, java.util.Optional<IgnoreNode>> nodes = new java.util.HashMap<>();
+
+    /**
+     * Whether git ignores {@code entry}, as {@link PathScope} decides it for a read: the deepest
+     * {@code .gitignore} with a matching rule decides, then the root's {@code .git/info/exclude}, then
+     * its {@code .dockerignore}. The walk reaches only entries whose folders are not ignored, so the
+     * folders above need no check of their own. Each ignore file is read once per walk, not once per
+     * entry.
+     */
+    private boolean ignored(Path root, Path entry, boolean dir) {
+        for (Path d = entry.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
+            if (!d.equals(root) && !hasIgnoreFile(d)) {
+                continue;
+            }
+            String rel = d.relativize(entry).toString();
+            Boolean r = check(d.resolve(".gitignore"), rel, dir);
+            if (r != null) {
+                return r;
+            }
+            if (d.equals(root)) {
+                r = check(root.resolve(".git/info/exclude"), rel, dir);
+                if (r == null) {
+                    r = check(root.resolve(".dockerignore"), rel, dir);
+                }
+                return r != null && r;
+            }
+        }
+        return false;
+    }
+
+    private final java.util.Map<Path, Boolean> hasIgnore = new java.util.HashMap<>();
+
+    private boolean hasIgnoreFile(Path dir) {
+        return hasIgnore.computeIfAbsent(dir, d -> Files.isRegularFile(d.resolve(".gitignore")));
+    }
+
+    private @Nullable Boolean check(Path ignoreFile, String rel, boolean dir) {
+        IgnoreNode node = nodes.computeIfAbsent(ignoreFile, f -> {
+            if (!Files.isRegularFile(f)) {
+                return java.util.Optional.empty();
+            }
+            IgnoreNode n = new IgnoreNode();
+            try (java.io.InputStream in = Files.newInputStream(f)) {
+                n.parse(f.toString(), in);
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(n);
+        }).orElse(null);
+        return node == null ? null : node.checkIgnored(rel, dir);
     }
 
     /**
