@@ -187,6 +187,8 @@ public final class Gate {
             return b;
         }
         dev.airlock.policy.PathScope scope = engine.pathScope(context);
+        b.hide(scope.neverReadableLiterals().stream()
+                .filter(p -> !real(workspace).startsWith(real(p)) && !real(p).startsWith(real(workspace))).toList());
         for (Path root : context.workspaceRoots()) {
             dev.airlock.policy.PathScope.SandboxView view = scope.neverReadableIn(root);
             b.hide(view.hidden());

@@ -110,6 +110,15 @@ final class PathGlob {
         };
     }
 
+    /** The one path a literal absolute or home pattern names ({@code ~/.ssh}, {@code /srv/keys}); else null. */
+    @Nullable Path literalPath(Path home) {
+        if (kind != Kind.PREFIX) {
+            return null;
+        }
+        String lit = literal;
+        return lit.equals("~") ? home : lit.startsWith("~/") ? home.resolve(lit.substring(2)) : Path.of(lit);
+    }
+
     @Override
     public String toString() {
         return source;

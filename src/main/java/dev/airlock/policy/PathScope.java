@@ -206,6 +206,22 @@ public final class PathScope {
     }
 
     /**
+     * The existing paths that the never-readable list names literally ({@code ~/.ssh}, {@code ~/.aws},
+     * an absolute path the user added), for the sandbox to mask wherever they are; patterns with
+     * wildcards are matched inside the workspace by {@link #neverReadableIn} instead.
+     */
+    public List<Path> neverReadableLiterals() {
+        List<Path> out = new ArrayList<>();
+        for (PathGlob g : neverReadable) {
+            Path p = g.literalPath(ctx.home());
+            if (p != null && p.getParent() != null && Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
      * What the sandbox of a command in one workspace root must change: entries to mask, files to keep
      * read-only (the ignore files that decide what is masked) and nested git directories (their code
      * execution points are kept read-only too). Paths are absolute and resolved.

@@ -69,6 +69,19 @@ class GateSandboxMaskTest {
     }
 
     @Test
+    void exec_masksTheCredentialStoresThePolicyNamesOutsideTheWorkspace() throws IOException {
+        Path aws = Files.createDirectories(f.userHome.resolve(".aws"));
+        Files.writeString(aws.resolve("credentials"), "AWS-GATE-MARK-2b8c\n");
+        Path kube = Files.createDirectories(f.userHome.resolve(".kube"));
+        Files.writeString(kube.resolve("config"), "KUBE-GATE-MARK-91d0\n");
+
+        String out = run(PY + " -c \"import os; h=os.environ['HOME']; print(open(h+'/.a'+'ws/credentials').read());"
+                + " print(os.listdir(h+'/.ku'+'be'))\"; echo ran");
+
+        assertThat(out).contains("ran").doesNotContain("AWS-GATE-MARK", "KUBE-GATE-MARK", "'config'");
+    }
+
+    @Test
     void exec_anApprovedInterpreterCannotPlantAGitHook_butGitCommitStillWorks() throws IOException {
         String out = run(PY + " -c \"open('.git/hooks/pre-commit','w').write('#!/bin/sh\\ntouch pwned\\n')\"; "
                 + "git config core.hooksPath hooks; "
