@@ -60,7 +60,7 @@ public class SandboxBenchmark {
      * {@code .env} family, keys, git-ignored files and folders, build output holding a copied
      * {@code .env}: 12 masks from the policy, plus git's read-only points.
      */
-    private static Path repository() throws IOException {
+    static Path repository() throws IOException {
         Path r = Files.createTempDirectory("airlock-bench-repo");
         try {
             new ProcessBuilder("git", "init", "-q", r.toString()).inheritIO().start().waitFor();

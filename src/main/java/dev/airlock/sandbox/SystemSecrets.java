@@ -58,11 +58,15 @@ final class SystemSecrets {
             paths.add(real);
         }
         List<Mask> out = new ArrayList<>();
+        Set<Path> seen = new java.util.HashSet<>();
         for (Path p : paths) {
             if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             Path real = realOr(p);
+            if (!seen.add(real)) {
+                continue; // /var/spool/mail is often a link to /var/mail
+            }
             boolean holdsBound = bound.stream().anyMatch(b -> b.startsWith(real));
             boolean insideBound = bound.stream().anyMatch(b -> real.startsWith(b) && !real.equals(b));
             if (insideBound && !holdsBound) {
