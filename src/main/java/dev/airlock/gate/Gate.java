@@ -126,11 +126,6 @@ public final class Gate {
         // The record of the decision is durable before anything starts: no record, no action.
         record(request, decision, approverName, "approved");
         Sandbox runner = sandbox != null ? sandbox : Sandbox.unsandboxed();
-        SandboxSpec spec = sandboxSpec(request.context())
-                .network(network)
-                .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
-                .outputLimit(settings.outputLimitBytes())
-                .build();
         ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
         ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
         OutputStream redOut = redactor.wrap(new Tee(out, capturedOut));
@@ -144,6 +139,13 @@ public final class Gate {
         };
         ExecResult result;
         try {
+            // Inside the try: a workspace that cannot be searched for files to mask is an error on
+            // the record, like a sandbox that cannot start.
+            SandboxSpec spec = sandboxSpec(request.context())
+                    .network(network)
+                    .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
+                    .outputLimit(settings.outputLimitBytes())
+                    .build();
             result = runner.run(spec, shellIn(request.context(), request.line()), sink);
         } catch (RuntimeException e) {
             // Approved and recorded, then it could not start or was cut off: that is on the record too.
