@@ -137,7 +137,7 @@ public final class SandboxSpec {
     @Override
     public String toString() {
         return "SandboxSpec[workspace=" + workspace + ", readOnlyBinds=" + readOnlyBinds + ", hidden="
-                + hiddenPaths + ", network=" + network + ", environment=" + environment.keySet()
+                + hiddenPaths + ", keptReadOnly=" + keptReadOnly + ", git=" + gitDirectories + ", network=" + network + ", environment=" + environment.keySet()
                 + ", timeLimit=" + timeLimit + ", outputLimit=" + outputLimit + ", stdin=" + stdin.length
                 + " bytes]";
     }
