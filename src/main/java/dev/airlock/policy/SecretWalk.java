@@ -41,6 +41,11 @@ final class SecretWalk {
     static final int MAX_ENTRIES = 200_000;
     /** Masks handed to the sandbox at most; each is one mount. */
     static final int MAX_MASKS = 2_000;
+    /**
+     * Ignore files kept read-only at most (the shallowest, found first); past that, a secret that a
+     * new rule un-ignores stays masked for the session all the same (see {@link PathScope}).
+     */
+    static final int MAX_READ_ONLY = 256;
     /** Deeper than this, a directory is returned whole. */
     static final int MAX_DEPTH = 64;
 
@@ -125,9 +130,13 @@ final class SecretWalk {
                                 found.add(file.getParent());
                                 return FileVisitResult.SKIP_SIBLINGS;
                             }
+                            if (attrs.isDirectory()) {
+                                found.add(file); // at MAX_DEPTH: not searched, so masked whole
+                                return FileVisitResult.CONTINUE;
+                            }
                             boolean inside = regenerated != null && file.startsWith(regenerated);
                             String name = file.getFileName().toString();
-                            if (!inside && attrs.isRegularFile()
+                            if (!inside && attrs.isRegularFile() && ignoreFileList.size() < MAX_READ_ONLY
                                     && (name.equals(".gitignore") || file.equals(root.resolve(".dockerignore")))) {
                                 ignoreFileList.add(file);
                             }

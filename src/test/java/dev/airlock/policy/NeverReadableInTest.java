@@ -108,6 +108,16 @@ class NeverReadableInTest {
     }
 
     @Test
+    void neverReadableIn_masksAFolderTooDeepToSearchWhole() throws IOException {
+        String deep = "d/".repeat(SecretWalk.MAX_DEPTH + 2) + ".env";
+        tree("README.md", deep);
+
+        List<Path> hidden = scope.neverReadableIn(ws).hidden();
+
+        assertThat(hidden).anyMatch(m -> ws.resolve(deep).startsWith(m) && !m.equals(ws));
+    }
+
+    @Test
     void neverReadableIn_mergesMasksIntoFoldersRatherThanExceedTheLimit() {
         Path root = Path.of("/w");
         List<Path> many = new ArrayList<>();
