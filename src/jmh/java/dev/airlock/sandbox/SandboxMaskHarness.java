@@ -59,6 +59,11 @@ public final class SandboxMaskHarness {
         print("bwrap", bare);
         print("bwrap+policy", masked);
         Files.deleteIfExists(empty);
+        try (var walk = Files.walk(repo)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static void print(String name, List<Double> ms) {
