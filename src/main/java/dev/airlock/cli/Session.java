@@ -568,8 +568,17 @@ final class Session implements AutoCloseable {
         java.util.List<java.nio.file.Path> paths = new java.util.ArrayList<>();
         paths.add(home().root());
         paths.add(Config.userConfigPath(env()).getParent());
+        // Credential stores, token files, shell and client histories (commands typed with a password in
+        // them) and browser profiles (session cookies): nothing a build or test needs.
         for (String p : new String[] {".ssh", ".aws", ".gnupg", ".docker", ".kube", ".config/gcloud", ".azure",
-            ".netrc", ".pgpass", ".git-credentials", ".config/gh", ".npmrc", ".pypirc"}) {
+            ".netrc", ".pgpass", ".git-credentials", ".config/gh", ".npmrc", ".pypirc", ".password-store",
+            ".config/hub", ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials",
+            ".m2/settings-security.xml", ".terraform.d/credentials.tfrc.json", ".vault-token", ".s3cfg", ".boto",
+            ".config/rclone", ".oci", ".config/doctl", ".config/op", ".kaggle", ".huggingface",
+            ".cache/huggingface/token", ".local/share/keyrings", ".bash_history", ".zsh_history",
+            ".local/share/fish/fish_history", ".python_history", ".psql_history", ".mysql_history",
+            ".sqlite_history", ".node_repl_history", ".lesshst", ".viminfo", ".mozilla", ".thunderbird",
+            ".config/google-chrome", ".config/chromium", ".config/BraveSoftware", ".config/Code/User/globalStorage"}) {
             paths.add(userHome.resolve(p));
         }
         return paths.stream().filter(java.nio.file.Files::exists).map(java.nio.file.Path::toAbsolutePath).distinct().toList();

@@ -159,13 +159,6 @@ public final class Gate {
 
     private ExecOutcome run(ExecRequest request, Decision decision, String approverName, Sandbox runner,
             @Nullable EgressProxy proxy, OutputStream out, OutputStream err) {
-        SandboxSpec spec = SandboxSpec.builder(request.context().workspaceRoots().get(0))
-                .parentEnvironment(parentEnvironment)
-                .hide(hidden.stream().filter(p -> !request.context().workspaceRoots().get(0).startsWith(p)).toList())
-                .egressProxy(proxy == null ? null : proxy.directory())
-                .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
-                .outputLimit(settings.outputLimitBytes())
-                .build();
         ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
         ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
         OutputStream redOut = redactor.wrap(new Tee(out, capturedOut));
@@ -179,6 +172,13 @@ public final class Gate {
         };
         ExecResult result;
         try {
+            // Inside the try: a workspace that cannot be searched for files to mask is an error on
+            // the record, like a sandbox that cannot start.
+            SandboxSpec spec = sandboxSpec(request.context())
+                    .egressProxy(proxy == null ? null : proxy.directory())
+                    .timeLimit(Duration.ofSeconds(settings.timeLimitSeconds()))
+                    .outputLimit(settings.outputLimitBytes())
+                    .build();
             result = runner.run(spec, shellIn(request.context(), request.line()), sink);
         } catch (RuntimeException e) {
             // Approved and recorded, then it could not start or was cut off: that is on the record too.
@@ -224,6 +224,34 @@ public final class Gate {
             }
         }
         return hosts;
+    }
+
+    /**
+     * The sandbox of a command in {@code context}: the caller's hidden paths, and what the policy
+     * says no command may read in each workspace root (masked) or must not change there (the ignore
+     * files that say what is masked, nested git directories), so that an approved interpreter is held
+     * to the same path rules as the analyzer.
+     */
+    private SandboxSpec.Builder sandboxSpec(dev.airlock.policy.PathContext context) {
+        Path workspace = context.workspaceRoots().get(0);
+        SandboxSpec.Builder b = SandboxSpec.builder(workspace)
+                .parentEnvironment(parentEnvironment)
+                .hide(hidden.stream().filter(p -> !workspace.startsWith(p)).toList());
+        if (sandbox == null || !sandbox.isolating()) {
+            return b;
+        }
+        dev.airlock.policy.PathScope scope = engine.pathScope(context);
+        b.hide(scope.neverReadableLiterals().stream()
+                .filter(p -> !real(workspace).startsWith(real(p)) && !real(p).startsWith(real(workspace))).toList());
+        for (Path root : context.workspaceRoots()) {
+            dev.airlock.policy.PathScope.SandboxView view = scope.neverReadableIn(root);
+            b.hide(view.hidden());
+            if (root.equals(workspace)) {
+                b.keepReadOnly(view.readOnly());
+                view.repositories().forEach(b::gitDirectory);
+            }
+        }
+        return b;
     }
 
     /** The work an {@link ActionRequest} stands for; returns the text the requester gets back. */

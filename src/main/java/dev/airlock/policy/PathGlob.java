@@ -75,6 +75,26 @@ final class PathGlob {
         return false;
     }
 
+    /**
+     * Whether {@code path} matches by itself, its parents aside: for a walk that has checked every
+     * parent already, so that a name pattern looks at one name instead of every component again.
+     */
+    boolean matchesSelf(Path path, String name, Path home) {
+        if (kind == Kind.NAME) {
+            return glob.matches(name);
+        }
+        if (kind == Kind.PREFIX) {
+            String lit = literal;
+            // the base's last name must be the entry's: a cheap test that spares building the base
+            if (!lit.endsWith(name)) {
+                return false;
+            }
+            Path base = lit.equals("~") ? home : lit.startsWith("~/") ? home.resolve(lit.substring(2)) : Path.of(lit);
+            return path.equals(base);
+        }
+        return matchesExactly(path, home);
+    }
+
     private boolean matchesExactly(Path p, Path home) {
         Glob g = glob;
         return switch (kind) {
@@ -88,6 +108,15 @@ final class PathGlob {
                 yield g.matches(rel.isEmpty() ? "~" : "~/" + rel);
             }
         };
+    }
+
+    /** The one path a literal absolute or home pattern names ({@code ~/.ssh}, {@code /srv/keys}); else null. */
+    @Nullable Path literalPath(Path home) {
+        if (kind != Kind.PREFIX) {
+            return null;
+        }
+        String lit = literal;
+        return lit.equals("~") ? home : lit.startsWith("~/") ? home.resolve(lit.substring(2)) : Path.of(lit);
     }
 
     @Override

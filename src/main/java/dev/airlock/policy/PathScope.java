@@ -46,6 +46,7 @@ public final class PathScope {
     private final List<Path> writeRoots;
     private final boolean respectIgnoreFiles;
     private final ConcurrentHashMap<Path, CachedIgnore> ignoreCache = new ConcurrentHashMap<>();
+    private final java.util.Set<Path> masked = ConcurrentHashMap.newKeySet();
 
     private PathScope(PathContext ctx, PathRules rules) {
         this.ctx = ctx;
@@ -180,6 +181,59 @@ public final class PathScope {
         return top;
     }
 
+    /**
+     * Everything below {@code root} (a workspace root, resolved) that a command must not read, for the
+     * sandbox to mask: never-readable paths at any depth and, when ignore files are respected, ignored
+     * files and ignored folders other than build output and dependencies. Bounded and fail-closed;
+     * what is searched and what is not is described in {@code SecretWalk}. Links are not followed.
+     */
+    public SandboxView neverReadableIn(Path root) {
+        Path r = PathResolver.real(root);
+        SandboxView found = new SecretWalk(this, ctx.workspaceRoots(), respectIgnoreFiles).walk(r);
+        // Once masked, masked for as long as this scope lives: a command that edits an ignore file
+        // (or renames a folder) must not uncover a secret for the next command of the session.
+        java.util.LinkedHashSet<Path> hidden = new java.util.LinkedHashSet<>(found.hidden());
+        for (Path p : masked) {
+            if (p.startsWith(r) && hidden.size() < SecretWalk.MAX_MASKS
+                    && (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                hidden.add(p);
+            }
+        }
+        if (masked.size() < 4 * SecretWalk.MAX_MASKS) {
+            masked.addAll(found.hidden());
+        }
+        return new SandboxView(List.copyOf(hidden), found.readOnly(), found.repositories());
+    }
+
+    /**
+     * The existing paths that the never-readable list names literally ({@code ~/.ssh}, {@code ~/.aws},
+     * an absolute path the user added), for the sandbox to mask wherever they are; patterns with
+     * wildcards are matched inside the workspace by {@link #neverReadableIn} instead.
+     */
+    public List<Path> neverReadableLiterals() {
+        List<Path> out = new ArrayList<>();
+        for (PathGlob g : neverReadable) {
+            Path p = g.literalPath(ctx.home());
+            if (p != null && p.getParent() != null && Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the sandbox of a command in one workspace root must change: entries to mask, files to keep
+     * read-only (the ignore files that decide what is masked) and nested git directories (their code
+     * execution points are kept read-only too). Paths are absolute and resolved.
+     */
+    public record SandboxView(List<Path> hidden, List<Path> readOnly, List<Path> repositories) {
+        public SandboxView {
+            hidden = List.copyOf(hidden);
+            readOnly = List.copyOf(readOnly);
+            repositories = List.copyOf(repositories);
+        }
+    }
+
     Check write(Path p) {
         // ignore files do not protect against writes: build output is ignored and must stay writable
         Check never = neverRead(p, false);
@@ -203,7 +257,7 @@ public final class PathScope {
         return new Check(Verdict.ASK, "writes " + p + ", outside the workspace", OUTSIDE);
     }
 
-    private @Nullable Check neverRead(Path p, boolean checkIgnoreFiles) {
+    @Nullable Check neverRead(Path p, boolean checkIgnoreFiles) {
         if (p.startsWith(ctx.airlockHome())) {
             return new Check(Verdict.DENY, p + " is in the Airlock home, which is never readable by tools",
                     BUILTIN_READ);
@@ -251,6 +305,21 @@ public final class PathScope {
             return "a raw disk or memory device";
         }
         return null;
+    }
+
+    /** {@link #neverRead} without ignore files, for a walk that has found none of p's parents never readable. */
+    boolean neverReadSelf(Path p) {
+        if (p.equals(ctx.airlockHome())) {
+            return true;
+        }
+        Path fileName = p.getFileName();
+        String name = fileName == null ? "" : fileName.toString();
+        for (PathGlob g : neverReadable) {
+            if (g.matchesSelf(p, name, ctx.home())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isHarmlessDevice(Path p) {

@@ -1,6 +1,8 @@
 package dev.airlock.sandbox;
 
 import dev.airlock.home.ExitCode;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,19 @@ final class BubblewrapSandbox implements Sandbox {
 
     @Override
     public ExecResult run(SandboxSpec spec, Command command, OutputSink sink) {
-        return runner.run(argv(spec, command), command.argv().get(0), spec, sink);
+        List<Path> absent = GitGuard.plantable(spec.gitDirectories());
+        Optional<Path> exclude = GitGuard.excludeFile(spec.workspace(), spec.hiddenPaths());
+        try {
+            return runner.run(argv(spec, command, exclude), command.argv().get(0), spec, sink);
+        } finally {
+            exclude.ifPresent(GitGuard::deleteQuietly);
+            // Every process of the command is gone by now (its PID namespace died with it).
+            for (Path planted : GitGuard.removePlanted(absent)) {
+                sink.accept(OutputChannel.STDERR, ("airlock: removed " + spec.workspace().relativize(planted)
+                        + ", which the command created: git would have taken its settings and hooks from"
+                        + " elsewhere\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
     }
 
     @Override
@@ -48,6 +62,15 @@ final class BubblewrapSandbox implements Sandbox {
 
     /** The bwrap command line. Order matters: later mounts cover earlier ones. */
     List<String> argv(SandboxSpec spec, Command command) {
+        return argv(spec, command, Optional.empty());
+    }
+
+    /**
+     * {@code exclude}: git's exclude file for the workspace's repository inside the sandbox (the
+     * repository's own plus the masked paths), so that {@code git add -A} passes over a masked file
+     * instead of failing on it.
+     */
+    List<String> argv(SandboxSpec spec, Command command, Optional<Path> exclude) {
         List<String> a = new ArrayList<>();
         a.add(bwrap.toString());
         // All namespaces (user, ipc, pid, net, uts, cgroup); the PID namespace is what lets the runner
@@ -75,11 +98,21 @@ final class BubblewrapSandbox implements Sandbox {
         if (egress.isPresent()) {
             egress(a, egress.get());
         }
+        // Before the workspace: a masked folder that holds it (another user's home) stays writable so
+        // that the workspace can be bound again inside it.
+        List<Path> bound = new ArrayList<>(spec.readOnlyBinds());
+        bound.add(0, spec.workspace());
+        for (SystemSecrets.Mask m : SystemSecrets.masks(userHome(spec), bound)) {
+            maskResolved(a, m.path(), !m.keepWritable());
+        }
         bind(a, "--bind", spec.workspace());
         // After the workspace: a read-only bind inside it stays read-only.
         for (Path p : spec.readOnlyBinds()) {
             bind(a, "--ro-bind", p);
         }
+        keepReadOnly(a, spec, exclude);
+        // Airlock's project configuration: agents, workflows and rules that a later run would obey.
+        readOnlyPoint(a, spec.workspace(), spec.workspace().resolve(".airlock"), false);
         // Last, so that nothing bound earlier can uncover a hidden path.
         for (Path hidden : spec.hiddenPaths()) {
             mask(a, hidden);
@@ -194,16 +227,119 @@ final class BubblewrapSandbox implements Sandbox {
         if (target.getParent() == null) {
             throw SandboxException.invalid("The hidden path " + hidden + " resolves to '/'; it cannot be hidden.");
         }
+        maskResolved(a, target, true);
+    }
+
+    private static void maskResolved(List<String> a, Path target, boolean readOnly) {
         if (SandboxSpec.isDirectory(target)) {
             a.add("--tmpfs");
             a.add(target.toString());
-            a.add("--remount-ro");
-            a.add(target.toString());
+            if (readOnly) {
+                a.add("--remount-ro");
+                a.add(target.toString());
+            }
         } else {
             a.add("--ro-bind");
             a.add("/dev/null");
             a.add(target.toString());
         }
+    }
+
+    /**
+     * The workspace's git execution points and the caller's read-only paths, bound over themselves.
+     * Each is looked at now, not when the spec was built. A point that is a link gets its target
+     * bound when that lies in the workspace (outside, the root is read-only already).
+     */
+    private static void keepReadOnly(List<String> a, SandboxSpec spec, Optional<Path> exclude) {
+        for (Path dotGit : spec.gitDirectories()) {
+            List<GitGuard.Point> points = GitGuard.points(dotGit);
+            if (SandboxSpec.isDirectory(dotGit) && noLinkBetween(spec.workspace(), dotGit)
+                    && points.stream().anyMatch(p -> Files.isSymbolicLink(p.path()))) {
+                // A link in a writable folder can be swapped for a folder of the command's making, and
+                // a mount cannot sit on a link: the whole git directory is read-only instead (commits
+                // fail, nothing runs).
+                bind(a, "--ro-bind", dotGit);
+                continue;
+            }
+            for (GitGuard.Point p : points) {
+                if (exclude.isPresent() && p.path().equals(spec.workspace().resolve(".git/info"))
+                        && !Files.isSymbolicLink(p.path())) {
+                    infoWithExclude(a, p.path(), exclude.get());
+                } else {
+                    readOnlyPoint(a, spec.workspace(), p.path(), p.create());
+                }
+            }
+        }
+        for (Path p : spec.keptReadOnly()) {
+            readOnlyPoint(a, spec.workspace(), p, false);
+        }
+    }
+
+    private static void readOnlyPoint(List<String> a, Path workspace, Path p, boolean create) {
+        if (!p.startsWith(workspace) || !noLinkBetween(workspace, p)) {
+            return;
+        }
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(p)) {
+                // a link cannot be bound over; an empty read-only stand-in keeps git from using it
+                Optional<Path> real = SandboxSpec.realIfExists(p);
+                if (real.isPresent() && real.get().startsWith(workspace) && !workspace.startsWith(real.get())) {
+                    bind(a, "--ro-bind", real.get());
+                }
+                return;
+            }
+            bind(a, "--ro-bind", p);
+        } else if (create && Files.isDirectory(p.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            a.add("--tmpfs");
+            a.add(p.toString());
+            a.add("--remount-ro");
+            a.add(p.toString());
+        }
+    }
+
+    /**
+     * {@code .git/info} as a read-only copy of itself: an empty tmpfs, each entry of the real one bound
+     * read-only inside, and {@code exclude} in place of the real exclude file.
+     */
+    private static void infoWithExclude(List<String> a, Path info, Path exclude) {
+        a.add("--tmpfs");
+        a.add(info.toString());
+        if (SandboxSpec.isDirectory(info)) {
+            try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(info)) {
+                for (Path child : ds) {
+                    if (!child.getFileName().toString().equals("exclude") && !Files.isSymbolicLink(child)) {
+                        bind(a, "--ro-bind", child);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw SandboxException.invalid("Cannot list " + info + " (" + e.getClass().getSimpleName()
+                        + "); check its permissions.");
+            }
+        }
+        a.add("--ro-bind");
+        a.add(exclude.toString());
+        a.add(info.resolve("exclude").toString());
+        a.add("--remount-ro");
+        a.add(info.toString());
+    }
+
+    /** Whether no folder between {@code workspace} and {@code p} is a symlink. */
+    private static boolean noLinkBetween(Path workspace, Path p) {
+        for (Path d = p.getParent(); d != null && d.startsWith(workspace) && !d.equals(workspace); d = d.getParent()) {
+            if (Files.isSymbolicLink(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The home of the user Airlock runs as: the command's {@code HOME}, else the JVM's. */
+    private static Path userHome(SandboxSpec spec) {
+        String home = spec.environment().get("HOME");
+        if (home == null || !home.startsWith("/")) {
+            home = System.getProperty("user.home", "/");
+        }
+        return Path.of(home).toAbsolutePath().normalize();
     }
 
     private static void bind(List<String> a, String option, Path path) {

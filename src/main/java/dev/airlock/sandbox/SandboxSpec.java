@@ -39,6 +39,8 @@ public final class SandboxSpec {
     private final List<Path> readOnlyBinds;
     private final List<Path> hiddenPaths;
     private final @Nullable Path egressProxy;
+    private final List<Path> keptReadOnly;
+    private final List<Path> gitDirectories;
     private final Map<String, String> environment;
     private final Duration timeLimit;
     private final long outputLimit;
@@ -51,6 +53,8 @@ public final class SandboxSpec {
         this.readOnlyBinds = readOnlyBinds;
         this.hiddenPaths = hiddenPaths;
         this.egressProxy = b.egressProxy;
+        this.keptReadOnly = List.copyOf(b.keptReadOnly);
+        this.gitDirectories = List.copyOf(b.gitDirectories);
         this.environment = environment;
         this.timeLimit = b.timeLimit;
         this.outputLimit = b.outputLimit;
@@ -85,6 +89,22 @@ public final class SandboxSpec {
      */
     public Optional<Path> egressProxy() {
         return Optional.ofNullable(egressProxy);
+    }
+
+    /**
+     * Absolute, normalised paths (in the workspace) bound read-only over themselves when they exist at
+     * run time, after the workspace.
+     */
+    public List<Path> keptReadOnly() {
+        return keptReadOnly;
+    }
+
+    /**
+     * The {@code .git} entries (folders, or files that link to one) whose code-execution points are
+     * kept read-only; the workspace's own {@code .git} is always the first.
+     */
+    public List<Path> gitDirectories() {
+        return gitDirectories;
     }
 
     /** The complete environment of the command, sorted by name. */
@@ -122,7 +142,8 @@ public final class SandboxSpec {
     @Override
     public String toString() {
         return "SandboxSpec[workspace=" + workspace + ", readOnlyBinds=" + readOnlyBinds + ", hidden="
-                + hiddenPaths + ", egressProxy=" + (egressProxy != null) + ", environment=" + environment.keySet()
+                + hiddenPaths + ", keptReadOnly=" + keptReadOnly + ", git=" + gitDirectories
+                + ", egressProxy=" + (egressProxy != null) + ", environment=" + environment.keySet()
                 + ", timeLimit=" + timeLimit + ", outputLimit=" + outputLimit + ", stdin=" + stdin.length
                 + " bytes]";
     }
@@ -132,6 +153,8 @@ public final class SandboxSpec {
         private final Path workspace;
         private final List<Path> readOnlyBinds = new ArrayList<>();
         private final List<Path> hiddenPaths = new ArrayList<>();
+        private final List<Path> keptReadOnly = new ArrayList<>();
+        private final List<Path> gitDirectories = new ArrayList<>();
         private final Map<String, String> variables = new LinkedHashMap<>();
         private Map<String, String> parentEnvironment = System.getenv();
         private @Nullable Path egressProxy;
@@ -173,6 +196,32 @@ public final class SandboxSpec {
          */
         public Builder egressProxy(@Nullable Path directory) {
             this.egressProxy = directory;
+            return this;
+        }
+
+        /**
+         * Keeps {@code path}, a file or folder inside the workspace, read-only: it is bound over itself
+         * when it exists at run time and left alone when it does not. For files whose content decides
+         * what else is protected (the ignore files that name the masked secrets).
+         */
+        public Builder keepReadOnly(Path path) {
+            keptReadOnly.add(path.toAbsolutePath().normalize());
+            return this;
+        }
+
+        /** {@link #keepReadOnly(Path)} for each. */
+        public Builder keepReadOnly(List<Path> paths) {
+            paths.forEach(this::keepReadOnly);
+            return this;
+        }
+
+        /**
+         * A further {@code .git} (a nested repository's folder, or a submodule's link file) whose code
+         * execution points — hooks, config, info, modules, worktrees, the link file itself — are kept
+         * read-only. The workspace's own {@code .git} needs no call: it is always protected.
+         */
+        public Builder gitDirectory(Path dotGit) {
+            gitDirectories.add(dotGit.toAbsolutePath().normalize());
             return this;
         }
 
@@ -255,6 +304,14 @@ public final class SandboxSpec {
             }
             if (egressProxy != null) {
                 egressProxy = realDirectory(egressProxy, "egress proxy folder");
+            }
+            gitDirectories.removeIf(g -> !g.startsWith(ws) || g.equals(ws.resolve(".git")));
+            gitDirectories.add(0, ws.resolve(".git"));
+            for (Path p : keptReadOnly) {
+                if (!p.startsWith(ws) || p.equals(ws)) {
+                    throw SandboxException.invalid("Only paths inside the workspace " + ws + " can be kept read-only"
+                            + " this way; got " + p + ". Use readOnlyBind for paths outside it.");
+                }
             }
             Map<String, String> env = EnvironmentRules.inherit(parentEnvironment);
             env.putAll(variables);

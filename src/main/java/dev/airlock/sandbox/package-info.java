@@ -11,7 +11,10 @@
  * session, none of the hidden paths, and an environment of allow-listed names only (never a
  * secret-looking one); that its stdout and stderr pass a caller-supplied sink before anyone sees
  * them; and that at its time or output limit its whole process tree is gone before {@code run}
- * returns. It depends only on {@code home}.
+ * returns. It also masks the host's own secrets (shadow files, sudo rules, host keys) and other
+ * users' homes in every run, keeps the workspace's git code-execution points and {@code .airlock/}
+ * read-only, and removes a {@code .git/commondir} a command planted; which files in the workspace
+ * are masked is the caller's to say (the gate asks the policy). It depends only on {@code home}.
  *
  * <p>It does not filter system calls (no seccomp), limit memory or CPU (no cgroups), or hide Unix
  * sockets outside {@code /run} and {@code /tmp}: callers hide such directories (for example
