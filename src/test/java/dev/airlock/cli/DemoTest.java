@@ -23,9 +23,11 @@ class DemoTest {
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, new ByteArrayInputStream(new byte[0]), "demo");
         assertThat(code).as(out + "\n" + err).isZero();
         String transcript = out.toString();
-        assertThat(transcript).contains("== 9. Done", "releases/old still there: false; releases/1.5 kept: true", "gate approve: granted by user",
+        assertThat(transcript).contains("== 10. Done", "releases/old still there: false; releases/1.5 kept: true", "gate approve: granted by user",
                 "requests whose conversation held the key: 0", "[denied] denied by policy: sh:", "build/ still there: true", "raw, base64, hex and URL-encoded: 0 hits",
-                "BROKEN [row-edited]", "BROKEN [tail-truncated]", "BROKEN [checkpoint-signature-missing]",
+                "BROKEN [row-edited]", "BROKEN [tail-truncated]", "BROKEN [rows-uncovered]", "BROKEN [checkpoint-file-missing]",
+                "hook planted: false; .env unchanged: true", "the sandbox kept .env from the approved command",
+                "connections that reached 127.0.0.2: 0", "egress.connect",
                 "\nkey=[REDACTED:aws-access-key]\n");
         // The "$ airlock exec …" line echoes what was typed; what the command printed is redacted.
         assertThat(transcript.lines().filter(l -> l.contains("AKIAZ7Q3XK2LMN4PQR5T")).allMatch(l -> l.startsWith("$ "))).isTrue();

@@ -83,8 +83,10 @@ class GateSandboxMaskTest {
 
     @Test
     void exec_anApprovedInterpreterCannotPlantAGitHook_butGitCommitStillWorks() throws IOException {
-        String out = run(PY + " -c \"open('.git/hooks/pre-commit','w').write('#!/bin/sh\\ntouch pwned\\n')\"; "
-                + "git config core.hooksPath hooks; "
+        // Names the analyzer cannot read (it would deny the literal ones before anything ran): the
+        // sandbox alone has to hold.
+        String out = run(PY + " -c \"open('.git/ho'+'oks/pre-commit','w').write('#!/bin/sh\\ntouch pwned\\n')\"; "
+                + PY + " -c \"open('.git/con'+'fig','a').write('[core]\\n\\thooksPath = hooks\\n')\"; "
                 + "git add -A && git -c user.name=a -c user.email=a@example.invalid commit -qm one && echo committed");
 
         assertThat(out).contains("committed");
