@@ -297,6 +297,12 @@ final class AuditWriter implements AuditLog {
     }
 
     private void commit(List<Request> batch) {
+        try (CheckpointOrder.Held held = CheckpointOrder.of(checkpointFile).acquire()) {
+            commitInOrder(batch);
+        }
+    }
+
+    private void commitInOrder(List<Request> batch) {
         @Nullable Checkpoint cp = null;
         long startSeq;
         try {
@@ -457,6 +463,12 @@ final class AuditWriter implements AuditLog {
 
     /** A time- or close-triggered checkpoint in its own transaction; returns what went wrong, if anything. */
     private @Nullable Throwable checkpointIfDue(boolean closing) {
+        try (CheckpointOrder.Held held = CheckpointOrder.of(checkpointFile).acquire()) {
+            return checkpointIfDueInOrder(closing);
+        }
+    }
+
+    private @Nullable Throwable checkpointIfDueInOrder(boolean closing) {
         Checkpoint cp;
         try {
             begin();
@@ -491,6 +503,12 @@ final class AuditWriter implements AuditLog {
      * yet (or only partly) appended to the file. Anything else is left for the verifier to report.
      */
     private void reconcileCheckpointFile() {
+        try (CheckpointOrder.Held held = CheckpointOrder.of(checkpointFile).acquire()) {
+            reconcileInOrder();
+        }
+    }
+
+    private void reconcileInOrder() {
         try {
             List<Checkpoint> inDb = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT seq, time, hash, key_id, signature FROM audit_checkpoint ORDER BY seq")
