@@ -106,6 +106,6 @@ class HomePermissionsTest {
         cli.ok("init");
         assertThat(CliRunner.snapshot(cli.home()).keySet()).containsExactlyInAnyOrderElementsOf(List.of(
                 "/", "airlock.home", "logs/", "logs/airlock.log", "tenants/", "tenants/default/",
-                "tenants/default/airlock.db", "tenants/default/audit.checkpoints"));
+                "tenants/default/airlock.db", "tenants/default/audit.checkpoints", "tenants/default/audit.checkpoints.lock"));
     }
 }
