@@ -68,7 +68,7 @@ final class EgressRule {
         this.resolver = resolver;
         // No allow-list and not offline: the policy asks about every host, so the human's approval
         // of the line is the decision, for the hosts that line names.
-        this.askRegime = engine.egress().checkHost("airlock-probe.invalid") instanceof Decision.Ask;
+        this.askRegime = engine.egress().asksAboutUnlisted();
     }
 
     static EgressRule of(PolicyEngine engine, String agent, Set<String> namedHosts, Set<Integer> ports) {
@@ -102,7 +102,7 @@ final class EgressRule {
                 + " it is listed in policy.egress.allowed_domains (rule egress.model_local)";
         dev.airlock.policy.MatchedRule rule = new dev.airlock.policy.MatchedRule("egress.model_local",
                 dev.airlock.policy.Verdict.DENY, null, "builtin");
-        boolean askRegime = engine.egress().checkHost("airlock-probe.invalid") instanceof Decision.Ask;
+        boolean askRegime = engine.egress().asksAboutUnlisted();
         return askRegime ? new Decision.Ask(List.of(reason), List.of(rule), List.of())
                 : new Decision.Deny(List.of(reason), List.of(rule), List.of());
     }

@@ -114,6 +114,15 @@ public final class EgressPolicy {
     }
 
     /**
+     * Whether a host that is not loopback is asked about rather than decided: no allow-list is
+     * configured and offline mode is off. Then the one who approves a line or a request is the
+     * allow-list for the hosts it names.
+     */
+    public boolean asksAboutUnlisted() {
+        return !offline && allowed == null;
+    }
+
+    /**
      * The TCP ports that may be reached ({@code egress.allowed_ports}); empty means any. Loopback is
      * not exempt. Checked by {@link #check(URI)} and by the sandbox's egress proxy per connection.
      */
